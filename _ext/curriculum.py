@@ -1,0 +1,538 @@
+"""Curriculum structure: handouts, session plans, the topic overview, and the page-kind checks.
+
+What this adds:
+
+* ``handout`` directive: the easy-read handout of an exercise, a block that
+  prints on its own page (HTML print and LaTeX), in large print;
+* ``session-plan`` directive: on a topic page, a table of the exercises that
+  belong to it, with their format and time, and the total, generated from the
+  exercises' front matter;
+* ``topic-overview`` directive: every topic with its aims and its exercises;
+* the checks declared in ``page-kinds.toml`` beside this file (required
+  front matter, required headings in order, links between topics and their
+  exercises, easy-read rules in handouts, orphan pages, unused glossary terms).
+  Each failure is a Sphinx warning naming the file, the line where it can and
+  the rule, so ``-W`` turns it into a failed build.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_FILE = Path(__file__).with_name("page-kinds.toml")
+
+
+def load_schema(path: Path = SCHEMA_FILE) -> dict:
+    """Read the declared page kinds; a malformed file stops the build with its name."""
+    try:
+        schema = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RuntimeError(f"{path}: cannot read the page-kind schema: {error}") from error
+    for kind, spec in schema.get("kind", {}).items():
+        for key in ("headings", "fields"):
+            if key not in spec:
+                raise RuntimeError(f"{path}: [kind.{kind}] has no '{key}'")
+    return schema
+
+
+# -- nodes -------------------------------------------------------------------
+
+
+class handout(nodes.General, nodes.Element):
+    """An easy-read handout: printed on a page of its own."""
+
+
+class session_plan(nodes.General, nodes.Element):
+    """Placeholder for the generated table of a topic's exercises."""
+
+
+class topic_overview(nodes.General, nodes.Element):
+    """Placeholder for the generated list of topics, aims and exercises."""
+
+
+def visit_handout_html(self, node: handout) -> None:
+    self.body.append(self.starttag(node, "section", CLASS="handout", **{"aria-label": node["title"]}))
+    self.body.append(f'<p class="handout-title">{self.encode(node["title"])}</p>\n')
+
+
+def depart_handout_html(self, node: handout) -> None:
+    version = self.builder.config.release
+    self.body.append(
+        f'<p class="handout-footer">Internet Offending Module, version {self.encode(version)}</p>\n</section>\n'
+    )
+
+
+def visit_handout_latex(self, node: handout) -> None:
+    # A page of its own, in 14.4 pt (\Large at an 11 pt base), no italics.
+    self.body.append("\n\\clearpage\n\\begingroup\\Large\\sffamily\\raggedright\n"
+                     f"\\section*{{{self.encode(node['title'])}}}\n")
+
+
+def depart_handout_latex(self, node: handout) -> None:
+    version = self.encode(self.builder.config.release)
+    self.body.append(f"\n\\vfill{{\\normalsize Internet Offending Module, version {version}}}\n"
+                     "\\endgroup\n\\clearpage\n")
+
+
+def visit_plain(self, node) -> None:
+    pass
+
+
+def depart_plain(self, node) -> None:
+    pass
+
+
+# -- directives --------------------------------------------------------------
+
+
+class HandoutDirective(SphinxDirective):
+    """``:::{handout} Title`` ... ``:::``: an exercise's easy-read handout."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        node = handout(title=self.arguments[0])
+        self.set_source_info(node)
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+class SessionPlanDirective(SphinxDirective):
+    """``{session-plan}``: the table of this topic's exercises, filled in later."""
+
+    def run(self) -> list[nodes.Node]:
+        node = session_plan()
+        self.set_source_info(node)
+        return [node]
+
+
+class TopicOverviewDirective(SphinxDirective):
+    """``{topic-overview}``: every topic with its aims and exercises, filled in later."""
+
+    def run(self) -> list[nodes.Node]:
+        node = topic_overview()
+        self.set_source_info(node)
+        return [node]
+
+
+# -- collecting what each page holds ------------------------------------------
+
+WORD = re.compile(r"[A-Za-z0-9'’-]+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def read_front_matter(path) -> tuple[dict, dict]:
+    """The page's YAML front matter with its real types, and each field's line.
+
+    (MyST turns non-string values into JSON strings in the metadata, so the
+    types the schema checks are read from the file itself.)
+    """
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}, {}
+    end = text.find("\n---", 3)
+    block = text[3:end] if end != -1 else ""
+    try:
+        data = yaml.safe_load(block) or {}
+        tree = yaml.compose(block)
+    except yaml.YAMLError as error:
+        logger.warning("front matter is not valid YAML: %s [front-matter]", error,
+                       location=(str(path), 1), type="curriculum", subtype="front-matter")
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    lines = {}
+    for key, _ in getattr(tree, "value", []):
+        lines[key.value] = key.start_mark.line + 2  # the "---" line is line 1
+    return data, lines
+
+
+def _store(env) -> dict:
+    if not hasattr(env, "curriculum_pages"):
+        env.curriculum_pages = {}
+    return env.curriculum_pages
+
+
+def _schema(app: Sphinx) -> dict:
+    if not hasattr(app, "curriculum_schema"):
+        app.curriculum_schema = load_schema()
+    return app.curriculum_schema
+
+
+def _kind_for(schema: dict, docname: str) -> str | None:
+    folder, _, name = docname.rpartition("/")
+    if name == "index":
+        return None
+    for kind, spec in schema["kind"].items():
+        if spec["folder"] == folder:
+            return kind
+    return None
+
+
+def _section_title(section: nodes.section) -> str:
+    return section[0].astext() if section.children and isinstance(section[0], nodes.title) else ""
+
+
+def _enclosing_section(node: nodes.Node) -> str:
+    """Title of the second-level section a node sits in ('' if none)."""
+    while node is not None:
+        if isinstance(node, nodes.section) and isinstance(node.parent, nodes.section):
+            if isinstance(node.parent.parent, nodes.document):
+                return _section_title(node)
+        node = node.parent
+    return ""
+
+
+def _handout_problems(node: handout, rules: dict) -> list[tuple[int | None, str]]:
+    """Easy-read rules: no italics, no shouting capitals, short sentences."""
+    problems = []
+    for emphasis in node.findall(nodes.emphasis):
+        problems.append((emphasis.line or node.line, f"italics in a handout ('{emphasis.astext()}'): use bold"))
+    allowed = set(rules.get("allowed_capitals", []))
+    for block in node.findall(nodes.paragraph):
+        if any(isinstance(a, nodes.table) for a in _ancestors(block)):
+            continue  # table cells hold curriculum wording, kept as written
+        text = block.astext()
+        for word in WORD.findall(text):
+            if len(word) >= 3 and word.isupper() and word not in allowed:
+                problems.append((block.line or node.line, f"capitals for emphasis in a handout ('{word}'): use bold"))
+        for sentence in SENTENCE_END.split(text.replace("\n", " ")):
+            words = [w for w in WORD.findall(sentence) if not set(w) <= set("_-")]
+            if len(words) > rules["max_words"]:
+                problems.append((block.line or node.line,
+                                 f"handout sentence of {len(words)} words (at most {rules['max_words']}): "
+                                 f"'{sentence.strip()[:60]}...'"))
+    return problems
+
+
+def _ancestors(node: nodes.Node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    """Note the page's label, headings, links, terms and handouts for the checks."""
+    env = app.env
+    docname = env.docname
+    schema = _schema(app)
+    page = {"kind": _kind_for(schema, docname), "label": None, "title": "", "headings": [],
+            "refs": [], "terms": [], "aims": [], "handouts": [], "handout_problems": [],
+            "metadata": {}, "field_lines": {}}
+    if page["kind"] is not None:
+        page["metadata"], page["field_lines"] = read_front_matter(env.doc2path(docname))
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is not None:
+        page["title"] = _section_title(top)
+        # MyST puts a "(label)=" target's name on the section that follows it,
+        # beside the name docutils makes from the title.
+        implicit = nodes.fully_normalize_name(page["title"])
+        explicit = [name for name in top.get("names", []) if name != implicit]
+        page["label"] = explicit[0] if explicit else None
+        page["title_line"] = top[0].line if top.children else None
+        for child in top.children:
+            if isinstance(child, nodes.section):
+                title = _section_title(child)
+                page["headings"].append((title, child[0].line))
+                if title == schema["kind"].get(page["kind"] or "", {}).get("aims_section"):
+                    for item in child.findall(nodes.list_item):
+                        if isinstance(item.parent, nodes.bullet_list) and item.parent.parent is child:
+                            page["aims"].append(item.astext().strip())
+    for xref in doctree.findall(pending_xref):
+        entry = (xref["reftype"], xref["reftarget"].lower(), _enclosing_section(xref), xref.line)
+        if xref["reftype"] in ("ref", "doc"):
+            page["refs"].append(entry)
+        elif xref["reftype"] == "term":
+            page["terms"].append(xref["reftarget"].lower())
+    for node in doctree.findall(handout):
+        page["handouts"].append((_enclosing_section(node), node.line))
+        page["handout_problems"].extend(_handout_problems(node, schema["handout"]))
+    _store(env)[docname] = page
+
+
+def on_purge_doc(app: Sphinx, env, docname: str) -> None:
+    _store(env).pop(docname, None)
+
+
+def on_merge_info(app: Sphinx, env, docnames, other) -> None:
+    theirs = getattr(other, "curriculum_pages", {})
+    _store(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+
+def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Generated views depend on other pages: rebuild them when any page changes."""
+    if not (added or changed or removed):
+        return []
+    return [d for d, page in _store(env).items() if page["kind"] == "topic" or d.endswith("modules/index")]
+
+
+# -- the checks --------------------------------------------------------------
+
+
+def _warn(docname: str, line: int | None, rule: str, message: str) -> None:
+    logger.warning("%s [%s]", message, rule, location=(docname, line),
+                   type="curriculum", subtype=rule)
+
+
+def _check_fields(docname: str, page: dict, spec: dict) -> None:
+    meta = page["metadata"]
+    lines = page["field_lines"]
+    for field, expected in spec["fields"].items():
+        if field not in meta:
+            _warn(docname, 1, "front-matter", f"front matter has no '{field}' field (a {page['kind']} page needs it)")
+            continue
+        value = meta[field]
+        if isinstance(expected, list):
+            ok, wanted = value in expected, "one of " + ", ".join(expected)
+        elif expected == "int":
+            ok, wanted = isinstance(value, int) and not isinstance(value, bool) and value > 0, "a whole number of minutes"
+        elif expected == "list":
+            ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+            wanted = "a list of labels, e.g. [mod-triggers]"
+        else:
+            ok, wanted = isinstance(value, str) and bool(value.strip()), "text"
+        if not ok:
+            _warn(docname, lines.get(field, 1), "front-matter",
+                  f"front matter field '{field}' is {value!r}: it must be {wanted}")
+    if meta.get("kind") not in (None, page["kind"]):
+        _warn(docname, 1, "front-matter",
+              f"front matter says kind '{meta.get('kind')}', but pages in this folder are '{page['kind']}' pages")
+
+
+def _check_headings(docname: str, page: dict, spec: dict) -> None:
+    found = [title for title, _ in page["headings"]]
+    required = spec["headings"]
+    if found == required:
+        return
+    lines = dict(page["headings"])
+    missing = [h for h in required if h not in found]
+    extra = [h for h in found if h not in required]
+    if missing:
+        _warn(docname, page.get("title_line"), "headings",
+              f"missing required heading(s): {', '.join(repr(h) for h in missing)}")
+    for heading in extra:
+        _warn(docname, lines.get(heading), "headings",
+              f"heading {heading!r} is not in the {page['kind']} template ({', '.join(required)})")
+    present = [h for h in found if h in required]
+    if not missing and not extra and present != required:
+        _warn(docname, page.get("title_line"), "headings",
+              f"headings out of order: found {', '.join(present)}; the template's order is {', '.join(required)}")
+
+
+def _expected_label(docname: str, labels: dict) -> str:
+    folder, _, name = docname.rpartition("/")
+    rule = labels.get(folder or "root")
+    if rule is None:
+        return None
+    return rule["index"] if name == "index" else rule["prefix"] + name
+
+
+def on_check_consistency(app: Sphinx, env) -> None:
+    schema = _schema(app)
+    pages = _store(env)
+    std = env.domains.standard_domain
+    label_doc = {label: doc for label, (doc, _, _) in std.labels.items()}
+    topics_of: dict[str, list[str]] = {}
+    for docname, page in sorted(pages.items()):
+        expected = _expected_label(docname, schema["labels"])
+        if expected and page["label"] != expected and docname != "changelog":
+            _warn(docname, page.get("title_line"), "label",
+                  f"page label is {page['label']!r}: a page in this folder starts with ({expected})=")
+        for line, problem in page["handout_problems"]:
+            _warn(docname, line, "easy-read", problem)
+        kind = page["kind"]
+        if kind is None:
+            continue
+        spec = schema["kind"][kind]
+        _check_fields(docname, page, spec)
+        _check_headings(docname, page, spec)
+        if kind == "exercise":
+            section = spec["handout_section"]
+            inside = [h for h in page["handouts"] if h[0] == section]
+            if len(inside) != 1 or len(page["handouts"]) != 1:
+                _warn(docname, page.get("title_line"), "handout",
+                      f"an exercise needs exactly one handout block, in its '{section}' section "
+                      f"(found {len(page['handouts'])}, {len(inside)} there)")
+            topics = page["metadata"].get("topic")
+            for label in topics if isinstance(topics, list) else []:
+                target = label_doc.get(label.lower())
+                if target is None or pages.get(target, {}).get("kind") != "topic":
+                    _warn(docname, 1, "exercise-topic", f"front matter topic '{label}' is not the label of a topic page")
+                    continue
+                topics_of.setdefault(target, []).append(docname)
+                back = spec["topic_links_section"]
+                if not any(r[1] == label.lower() and r[2] == back for r in page["refs"]):
+                    _warn(docname, page.get("title_line"), "exercise-backlink",
+                          f"exercise does not link back to its topic: add {{ref}}`{label}` to its '{back}' section")
+    for docname, page in sorted(pages.items()):
+        if page["kind"] != "topic":
+            continue
+        section = schema["kind"]["topic"]["exercise_links_section"]
+        linked = {r[1] for r in page["refs"] if r[2] == section}
+        for exercise in topics_of.get(docname, []):
+            label = pages[exercise]["label"]
+            if label not in linked:
+                _warn(docname, page.get("title_line"), "topic-exercise-link",
+                      f"topic page does not link its exercise: add {{ref}}`{label}` to its '{section}' section")
+    defined = {name: docname for (kind, name), (docname, _) in std.objects.items() if kind == "term"}
+    used = {term for page in pages.values() for term in page["terms"]}
+    for term, docname in sorted(defined.items()):
+        if term.lower() in used:
+            continue
+        _warn(docname, None, "glossary-unused", f"glossary term '{term}' is not used on any page")
+
+
+# -- generated views ---------------------------------------------------------
+
+
+def _link(app: Sphinx, fromdoc: str, todoc: str, text: str) -> nodes.Node:
+    from sphinx.util.nodes import make_refnode
+
+    label = _store(app.env)[todoc]["label"]
+    _, anchor, _ = app.env.domains.standard_domain.labels[label]
+    return make_refnode(app.builder, fromdoc, todoc, anchor, nodes.inline(text, text), text)
+
+
+def _exercises_of(app: Sphinx, topic_doc: str) -> list[str]:
+    pages = _store(app.env)
+    label = pages[topic_doc]["label"]
+    found = []
+    for docname in sorted(pages):
+        page = pages[docname]
+        topics = page["metadata"].get("topic") if page["kind"] == "exercise" else None
+        if isinstance(topics, list) and label in [t.lower() for t in topics]:
+            found.append(docname)
+    return _in_toctree_order(app, found)
+
+
+def _in_toctree_order(app: Sphinx, docnames: list[str]) -> list[str]:
+    order = {doc: i for i, doc in enumerate(_reading_order(app))}
+    return sorted(docnames, key=lambda d: order.get(d, len(order)))
+
+
+def _reading_order(app: Sphinx) -> list[str]:
+    env = app.env
+    seen, order = set(), []
+
+    def walk(doc: str) -> None:
+        if doc in seen:
+            return
+        seen.add(doc)
+        order.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            walk(child)
+
+    walk(app.config.root_doc)
+    return order
+
+
+def _session_plan(app: Sphinx, docname: str) -> nodes.Node:
+    pages = _store(app.env)
+    exercises = _exercises_of(app, docname)
+    if not exercises:
+        return nodes.paragraph(text="This topic has no group exercise of its own.")
+    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[docname]['label']}"])
+    group = nodes.tgroup(cols=3)
+    table += group
+    for width in (60, 20, 20):
+        group += nodes.colspec(colwidth=width)
+
+    def row(*cells) -> nodes.row:
+        r = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(text=str(cell))
+            r += entry
+        return r
+
+    head = nodes.thead()
+    head += row("Activity", "Format", "Minutes")
+    group += head
+    body = nodes.tbody()
+    total = 0
+    for exercise in exercises:
+        meta = pages[exercise]["metadata"]
+        minutes = meta.get("time") if isinstance(meta.get("time"), int) else 0
+        total += minutes
+        para = nodes.paragraph()
+        para += _link(app, docname, exercise, pages[exercise]["title"])
+        body += row(para, meta.get("format", ""), minutes)
+    body += row(nodes.paragraph("", "", nodes.strong(text="Total")), "", total)
+    group += body
+    title = nodes.title(text="Session plan")
+    table.insert(0, title)
+    return table
+
+
+def _topic_overview(app: Sphinx, docname: str) -> nodes.Node:
+    pages = _store(app.env)
+    topics = _in_toctree_order(app, [d for d, p in pages.items() if p["kind"] == "topic"])
+    container = nodes.container(classes=["topic-overview"])
+    for topic in topics:
+        page = pages[topic]
+        entry = nodes.section(ids=[f"overview-{page['label']}"])
+        title = nodes.paragraph(classes=["topic-overview-title"])
+        title += nodes.strong("", "", _link(app, docname, topic, page["title"]))
+        entry += title
+        if page["metadata"].get("summary"):
+            entry += nodes.paragraph(text=str(page["metadata"]["summary"]))
+        aims = nodes.bullet_list()
+        for aim in page["aims"]:
+            aims += nodes.list_item("", nodes.paragraph(text=aim))
+        entry += nodes.paragraph("", "", nodes.strong(text="Aims"))
+        entry += aims
+        para = nodes.paragraph("", "", nodes.strong(text="Exercises: "))
+        exercises = _exercises_of(app, topic)
+        for i, exercise in enumerate(exercises):
+            if i:
+                para += nodes.Text("; ")
+            para += _link(app, docname, exercise, pages[exercise]["title"])
+        if not exercises:
+            para += nodes.Text("none; see the topic page.")
+        entry += para
+        container += entry
+    return container
+
+
+def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(session_plan)):
+        if _store(app.env).get(docname, {}).get("kind") != "topic":
+            _warn(docname, node.line, "session-plan", "the session-plan directive belongs on topic pages")
+            node.parent.remove(node)
+            continue
+        node.replace_self(_session_plan(app, docname))
+    for node in list(doctree.findall(topic_overview)):
+        node.replace_self(_topic_overview(app, docname))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(handout, html=(visit_handout_html, depart_handout_html),
+                 latex=(visit_handout_latex, depart_handout_latex),
+                 text=(visit_plain, depart_plain))
+    app.add_directive("handout", HandoutDirective)
+    app.add_directive("session-plan", SessionPlanDirective)
+    app.add_directive("topic-overview", TopicOverviewDirective)
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("env-purge-doc", on_purge_doc)
+    app.connect("env-merge-info", on_merge_info)
+    app.connect("env-get-outdated", on_get_outdated)
+    app.connect("env-check-consistency", on_check_consistency)
+    app.connect("doctree-resolved", on_doctree_resolved)
+    # env_version: bump when the data kept in the environment changes shape.
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,127 @@
+"""Sphinx configuration for the Internet Offending Module facilitator manual.
+
+Sections follow a fixed order: project, general, MyST, each extension,
+HTML, LaTeX, then ``setup()``.  The source files live in ``docs/``; this
+file sits at the top of the repository so that ``_static/`` and ``_ext/``
+are shared by every builder.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# Local extensions live in one folder, each a short module with a docstring.
+sys.path.insert(0, str(ROOT / "_ext"))
+
+# -- Project -----------------------------------------------------------------
+
+project = "Internet Offending Module"
+author = "Internet Offending Module curriculum team"
+copyright = "2026, " + author
+# The one source of the version is the VERSION file at the top of the repository.
+release = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+version = release
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "sphinxcontrib.mermaid",
+    # Local: renders every Mermaid diagram once, at build time, into a cache.
+    "mermaid_build",
+    # Local: page kinds, handouts, session plans and the curriculum checks.
+    "curriculum",
+]
+
+language = "en"
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# Every unresolved reference is a warning, and the Makefile turns warnings into errors.
+nitpicky = True
+# No warning is tolerated; a warning that must be, goes here with its reason,
+# and tests/test_build.py checks that each entry carries a comment.
+suppress_warnings: list[str] = []
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = [
+    "colon_fence",  # ::: fences for handouts and sphinx-design blocks
+    "deflist",
+    "attrs_inline",
+]
+# Labels are written by hand before every title; no automatic heading anchors.
+myst_heading_anchors = 0
+
+# -- sphinxcontrib-bibtex ----------------------------------------------------
+
+# Relative to this file, not to docs/.
+bibtex_bibfiles = ["docs/reference/references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- sphinxcontrib-mermaid ---------------------------------------------------
+
+# Not "raw": that pulls mermaid.js from a CDN.  With "svg" the extension adds
+# no JavaScript, and the local mermaid_build extension does the rendering.
+mermaid_output_format = "svg"
+mermaid_cmd = str(ROOT / "node_modules" / ".bin" / "mmdc")
+
+# -- mermaid_build (local) ---------------------------------------------------
+
+# Mermaid's own settings.  htmlLabels off: labels become SVG text, which
+# prints, scales and can be found by text search in HTML and PDF.
+mermaid_build_config = {
+    "theme": "neutral",
+    "htmlLabels": False,
+    "flowchart": {"htmlLabels": False, "useMaxWidth": True},
+    "fontFamily": "DejaVu Sans, Verdana, sans-serif",
+}
+# Debian's Chromium: puppeteer downloads no browser of its own here.
+mermaid_build_puppeteer = {
+    "executablePath": "/usr/bin/chromium",
+    "args": [
+        "--no-sandbox",  # CI and developers run as root
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",  # the machine has no network
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+}
+# Outside _build, so that `make clean` keeps rendered diagrams.
+mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"{project} {release}"
+html_static_path = ["_static"]
+html_css_files = ["manual.css"]
+html_theme_options = {
+    # Furo fetches nothing from the network; keep it that way.
+    "navigation_with_keys": True,
+}
+html_last_updated_fmt = None
+html_copy_source = True
+
+# -- LaTeX -------------------------------------------------------------------
+
+# XeLaTeX prints curly quotes, dashes and any Unicode in the source correctly.
+latex_engine = "xelatex"
+latex_documents = [
+    (root_doc, "internet-offending-module.tex", f"{project} facilitator manual", author, "manual"),
+]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # Diagrams stay with their section: no floating to the next page.
+    "figure_align": "H",
+    "fontpkg": "",
+}
+# xindy is not needed: the manual has no index entries in other scripts.
+latex_use_xindy = False
