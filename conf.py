@@ -92,6 +92,8 @@ mermaid_build_puppeteer = {
         "--disable-sync",
     ],
 }
+# Where mermaid-cli and mermaid are installed: their versions are part of the cache key.
+mermaid_build_node_modules = str(ROOT / "node_modules")
 # Outside _build, so that `make clean` keeps rendered diagrams.
 mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
 
@@ -121,7 +123,10 @@ latex_elements = {
     "pointsize": "11pt",
     # Diagrams stay with their section: no floating to the next page.
     "figure_align": "H",
-    "fontpkg": "",
+    # One-sided: no blank pages left before chapters.
+    "extraclassoptions": "openany,oneside",
+    # Diagrams are never taller than two thirds of a page, so they stay with their heading.
+    "preamble": r"\makeatletter\AtBeginDocument{\spx@image@maxheight=0.66\textheight}\makeatother",
 }
 # xindy is not needed: the manual has no index entries in other scripts.
 latex_use_xindy = False

@@ -240,11 +240,11 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is not None:
         page["title"] = _section_title(top)
-        # MyST puts a "(label)=" target's name on the section that follows it,
-        # beside the name docutils makes from the title.
-        implicit = nodes.fully_normalize_name(page["title"])
-        explicit = [name for name in top.get("names", []) if name != implicit]
-        page["label"] = explicit[0] if explicit else None
+        # A "(label)=" line leaves a target pointing at the section that follows
+        # it; the section carries the label among its names.
+        refids = {t["refid"] for t in doctree.findall(nodes.target) if t.get("refid") in top["ids"]}
+        labels = [name for name in top.get("names", []) if nodes.make_id(name) in refids]
+        page["label"] = labels[0] if labels else None
         page["title_line"] = top[0].line if top.children else None
         for child in top.children:
             if isinstance(child, nodes.section):
@@ -354,6 +354,11 @@ def on_check_consistency(app: Sphinx, env) -> None:
         if expected and page["label"] != expected and docname != "changelog":
             _warn(docname, page.get("title_line"), "label",
                   f"page label is {page['label']!r}: a page in this folder starts with ({expected})=")
+        if docname.rpartition("/")[2] == "index" and page["headings"]:
+            title, line = page["headings"][0]
+            _warn(docname, line, "index-sections",
+                  f"an index page holds no sections (found {title!r}): in the PDF the pages of its "
+                  "toctree would nest inside the last one; use a rubric instead")
         for line, problem in page["handout_problems"]:
             _warn(docname, line, "easy-read", problem)
         kind = page["kind"]
@@ -442,12 +447,13 @@ def _reading_order(app: Sphinx) -> list[str]:
     return order
 
 
-def _session_plan(app: Sphinx, docname: str) -> nodes.Node:
+def _session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
+    """The table of *topic*'s exercises, for the page *docname* being written."""
     pages = _store(app.env)
-    exercises = _exercises_of(app, docname)
+    exercises = _exercises_of(app, topic)
     if not exercises:
         return nodes.paragraph(text="This topic has no group exercise of its own.")
-    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[docname]['label']}"])
+    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[topic]['label']}"])
     group = nodes.tgroup(cols=3)
     table += group
     for width in (60, 20, 20):
@@ -511,12 +517,16 @@ def _topic_overview(app: Sphinx, docname: str) -> nodes.Node:
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # *docname* is the page being written (for LaTeX, the whole manual); the page
+    # a directive was written on is known from its source file.
+    pages = _store(app.env)
     for node in list(doctree.findall(session_plan)):
-        if _store(app.env).get(docname, {}).get("kind") != "topic":
-            _warn(docname, node.line, "session-plan", "the session-plan directive belongs on topic pages")
+        owner = app.env.path2doc(node.source) or docname
+        if pages.get(owner, {}).get("kind") != "topic":
+            _warn(owner, node.line, "session-plan", "the session-plan directive belongs on topic pages")
             node.parent.remove(node)
             continue
-        node.replace_self(_session_plan(app, docname))
+        node.replace_self(_session_plan(app, docname, owner))
     for node in list(doctree.findall(topic_overview)):
         node.replace_self(_topic_overview(app, docname))
 

@@ -30,12 +30,26 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinxcontrib.mermaid import mermaid
+from sphinx.util.nodes import set_source_info
+from sphinxcontrib.mermaid import Mermaid, mermaid
 
 logger = logging.getLogger(__name__)
 
 #: builder format -> file type rendered for it
 FORMATS = {"html": "svg", "latex": "pdf"}
+
+
+class LocatedMermaid(Mermaid):
+    """sphinxcontrib-mermaid's directive, with the directive's own line on its nodes."""
+
+    def run(self, **kwargs):
+        result = super().run(**kwargs)
+        for node in result:
+            if isinstance(node, (mermaid, nodes.figure)):
+                set_source_info(self, node)
+                for inner in node.findall(mermaid):
+                    set_source_info(self, inner)
+        return result
 
 
 def _diagram_info(node: mermaid) -> tuple[str, int | None, str]:
@@ -98,6 +112,7 @@ class Renderer:
         config = app.config
         self.mmdc = config.mermaid_cmd
         self.cache = Path(config.mermaid_build_cache)
+        self.node_modules = Path(config.mermaid_build_node_modules)
         self.config = config.mermaid_build_config
         self.puppeteer = config.mermaid_build_puppeteer
         self._version = None
@@ -105,15 +120,13 @@ class Renderer:
     def version(self) -> str:
         """mermaid-cli's and mermaid's versions, read from node_modules (no browser)."""
         if self._version is None:
-            bin_dir = Path(self.mmdc).resolve().parent
             parts = []
             for package in ("@mermaid-js/mermaid-cli", "mermaid"):
-                for base in (bin_dir.parent.parent, bin_dir.parent, bin_dir.parent.parent.parent):
-                    manifest = base / package / "package.json"
-                    if manifest.is_file():
-                        parts.append(package + "@" + json.loads(manifest.read_text())["version"])
-                        break
-            self._version = " ".join(parts) or "unknown"
+                manifest = self.node_modules / package / "package.json"
+                if not manifest.is_file():
+                    raise FileNotFoundError(f"{manifest} not found: run `make html` (it runs `npm ci`)")
+                parts.append(package + "@" + json.loads(manifest.read_text(encoding="utf-8"))["version"])
+            self._version = " ".join(parts)
         return self._version
 
     def key(self, code: str, fmt: str) -> str:
@@ -253,6 +266,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("mermaid_build_config", {}, "env", types=[dict])
     app.add_config_value("mermaid_build_puppeteer", {}, "env", types=[dict])
     app.add_config_value("mermaid_build_cache", ".cache/mermaid", "env", types=[str])
+    app.add_config_value("mermaid_build_node_modules", "node_modules", "env", types=[str])
+    app.add_directive("mermaid", LocatedMermaid, override=True)
     app.add_node(mermaid, override=True,
                  html=(html_visit_mermaid, None), latex=(latex_visit_mermaid, None))
     app.connect("doctree-read", on_doctree_read)

@@ -1,0 +1,74 @@
+"""Shared fixtures: the real manual built once per test session, and a way to
+build small fixture projects that each break one rule."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BUILD = ROOT / "_build" / "test"
+STRICT = ["-n", "-W", "--keep-going"]
+
+
+@dataclass
+class Build:
+    """The result of one sphinx-build run."""
+
+    outdir: Path
+    returncode: int
+    output: str  # stdout and stderr together
+    warnings: str  # the -w file: only warnings and errors
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.warnings.strip()
+
+
+def sphinx_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -> Build:
+    """Run sphinx-build with the project's conf.py on *srcdir*, strictly."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    warnings = outdir.parent / f"{outdir.name}-warnings.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, "-j", "auto",
+         "-w", str(warnings), *extra, str(srcdir), str(outdir)],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+    return Build(outdir, done.returncode, done.stdout + done.stderr, warnings.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def html_build() -> Build:
+    """The real manual, built once, fresh, for the whole session."""
+    outdir = BUILD / "html"
+    subprocess.run(["rm", "-rf", str(outdir), str(outdir) + "-warnings.txt"], check=True)
+    return sphinx_build(DOCS, outdir, "html", "-E")
+
+
+@pytest.fixture(scope="session")
+def html_pages(html_build: Build) -> dict[str, str]:
+    """Every built HTML page, by path relative to the output folder."""
+    return {
+        str(path.relative_to(html_build.outdir)): path.read_text(encoding="utf-8")
+        for path in sorted(html_build.outdir.rglob("*.html"))
+        if "_static" not in path.parts and "_sources" not in path.parts
+    }
+
+
+@pytest.fixture(scope="session")
+def pdf_build() -> tuple[Build, Path]:
+    """The real manual as LaTeX, then PDF through latexmk and XeLaTeX."""
+    outdir = BUILD / "latex"
+    subprocess.run(["rm", "-rf", str(outdir)], check=True)
+    build = sphinx_build(DOCS, outdir, "latex")
+    if build.returncode == 0:
+        make = subprocess.run(["make", "-C", str(outdir), "all-pdf", "LATEXMKOPTS=-silent"],
+                              capture_output=True, text=True, check=False)
+        build.output += make.stdout + make.stderr
+        build.returncode = make.returncode
+    return build, outdir / "internet-offending-module.pdf"
