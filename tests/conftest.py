@@ -3,6 +3,7 @@ build small fixture projects that each break one rule."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-BUILD = ROOT / "_build" / "test"
+# Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
+BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
 STRICT = ["-n", "-W", "--keep-going"]
 
 
