@@ -16,6 +16,11 @@ DOCS = ROOT / "docs"
 # Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
 BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
 STRICT = ["-n", "-W", "--keep-going"]
+# For builds of a copy of the project made by a test: use this checkout's
+# mermaid-cli and diagram cache, since the copy has no node_modules.
+SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}",
+                   "-D", f"mermaid_build_node_modules={ROOT / 'node_modules'}",
+                   "-D", f"mermaid_build_cache={ROOT / '.cache' / 'mermaid'}"]
 
 
 @dataclass
