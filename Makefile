@@ -58,6 +58,21 @@ pdf: setup ## Build the PDF manual with XeLaTeX into _build/latex
 	$(SPHINXBUILD) -M latexpdf $(SOURCEDIR) $(BUILDDIR) $(ALLSPHINXOPTS)
 	@echo "The PDF manual is at $(BUILDDIR)/latex/$(PDFNAME)"
 
+.PHONY: versions
+versions: setup ## Build every release tag and main into _build/versions, with a version switcher
+	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions
+
+.PHONY: dist
+dist: setup ## Build the release artefacts (PDF, offline zip, handouts), named with the version, into dist/
+	$(VENV)/bin/python tools/check_release.py
+	$(MAKE) clean-html
+	$(MAKE) pdf offline handouts
+	$(VENV)/bin/python tools/make_dist.py
+
+.PHONY: clean-html
+clean-html:
+	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex
+
 .PHONY: livehtml
 livehtml: setup ## Rebuild and reload the HTML in a browser while you edit
 	$(VENV)/bin/sphinx-autobuild $(SOURCEDIR) $(BUILDDIR)/html $(ALLSPHINXOPTS) \

@@ -140,6 +140,7 @@ def last_revised(root: Path, path: Path) -> tuple[str, str] | None:
 
 
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    context["manual_status"] = app.manual_status
     if doctree is None or "body" not in context:
         return
     classes = "manual-version" + (" manual-development" if app.manual_release is None else "")

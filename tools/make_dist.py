@@ -1,0 +1,51 @@
+"""Gather the release artefacts, each named with the version, into dist/.
+
+Usage: python3 tools/make_dist.py
+
+Copies the PDF manual, the offline HTML zip and the handouts PDF (built by
+`make pdf offline handouts`) into dist/ as
+  internet-offending-module-<version>.pdf
+  internet-offending-module-<version>-html.zip
+  internet-offending-module-<version>-handouts.pdf
+where <version> is the VERSION file's, with '-dev' when the change log has
+no dated release for it.  Runs the release check first, and stops naming any
+artefact that is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+NAME = "internet-offending-module"
+
+
+def main() -> int:
+    check = subprocess.run([sys.executable, str(ROOT / "tools" / "check_release.py")], check=False)
+    if check.returncode != 0:
+        return 1
+    version = subprocess.run([sys.executable, str(ROOT / "tools" / "manual_version.py")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    wanted = {
+        BUILD / "latex" / f"{NAME}.pdf": f"{NAME}-{version}.pdf",
+        BUILD / "offline" / f"{NAME}-{version}-html.zip": f"{NAME}-{version}-html.zip",
+        BUILD / "handouts" / f"{NAME}-{version}-handouts.pdf": f"{NAME}-{version}-handouts.pdf",
+    }
+    missing = [str(path) for path in wanted if not path.is_file()]
+    if missing:
+        print("Not built yet (run `make dist`, which builds them): " + ", ".join(missing), file=sys.stderr)
+        return 1
+    dist = ROOT / "dist"
+    dist.mkdir(exist_ok=True)
+    for source, name in wanted.items():
+        shutil.copyfile(source, dist / name)
+        print(f"dist/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
