@@ -158,7 +158,8 @@ def read_front_matter(path) -> tuple[dict, dict]:
         return {}, {}
     lines = {}
     for key, _ in getattr(tree, "value", []):
-        lines[key.value] = key.start_mark.line + 2  # the "---" line is line 1
+        # The block starts just after the opening "---" (line 1), so its line 0 is line 1.
+        lines[key.value] = key.start_mark.line + 1
     return data, lines
 
 
@@ -199,25 +200,51 @@ def _enclosing_section(node: nodes.Node) -> str:
 
 
 def _handout_problems(node: handout, rules: dict) -> list[tuple[int | None, str]]:
-    """Easy-read rules: no italics, no shouting capitals, short sentences."""
+    """Easy-read rules: no italics, no shouting capitals, short sentences.
+
+    Each problem carries its own line: the paragraph's first line plus the
+    line breaks before it (the manual is written one sentence a line).
+    """
     problems = []
     for emphasis in node.findall(nodes.emphasis):
-        problems.append((emphasis.line or node.line, f"italics in a handout ('{emphasis.astext()}'): use bold"))
+        block = next((a for a in _ancestors(emphasis) if isinstance(a, nodes.paragraph)), None)
+        problems.append((_line_in(block, emphasis) or emphasis.line or node.line,
+                         f"italics in a handout ('{emphasis.astext()}'): use bold"))
     allowed = set(rules.get("allowed_capitals", []))
     for block in node.findall(nodes.paragraph):
         if any(isinstance(a, nodes.table) for a in _ancestors(block)):
             continue  # table cells hold curriculum wording, kept as written
         text = block.astext()
-        for word in WORD.findall(text):
-            if len(word) >= 3 and word.isupper() and word not in allowed:
-                problems.append((block.line or node.line, f"capitals for emphasis in a handout ('{word}'): use bold"))
-        for sentence in SENTENCE_END.split(text.replace("\n", " ")):
+        for word in WORD.finditer(text):
+            if len(word[0]) >= 2 and word[0].isupper() and word[0] not in allowed:
+                problems.append((_line_at(block, word.start()) or node.line,
+                                 f"capitals for emphasis in a handout ('{word[0]}'): use bold"))
+        bounds = [0] + [end.end() for end in SENTENCE_END.finditer(text)] + [len(text)]
+        for start, stop in zip(bounds, bounds[1:]):
+            sentence = text[start:stop].replace("\n", " ")
             words = [w for w in WORD.findall(sentence) if not set(w) <= set("_-")]
             if len(words) > rules["max_words"]:
-                problems.append((block.line or node.line,
+                problems.append((_line_at(block, start) or node.line,
                                  f"handout sentence of {len(words)} words (at most {rules['max_words']}): "
                                  f"'{sentence.strip()[:60]}...'"))
     return problems
+
+
+def _line_at(block: nodes.paragraph, position: int) -> int | None:
+    """Line of the character at *position* in the paragraph's text: its first line plus the breaks before it."""
+    return block.line + block.astext().count("\n", 0, position) if block.line else None
+
+
+def _line_in(block: nodes.paragraph | None, target: nodes.Node) -> int | None:
+    """Line of *target* inside the paragraph *block*: its first line plus the line breaks before it."""
+    if block is None or not block.line:
+        return None
+    breaks = 0
+    for text in block.findall(nodes.Text):
+        if any(a is target for a in _ancestors(text)):
+            break
+        breaks += text.count("\n")
+    return block.line + breaks
 
 
 def _ancestors(node: nodes.Node):
@@ -233,7 +260,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     schema = _schema(app)
     page = {"kind": _kind_for(schema, docname), "label": None, "title": "", "headings": [],
-            "refs": [], "terms": [], "aims": [], "handouts": [], "handout_problems": [],
+            "more_titles": [], "refs": [], "terms": [], "aims": [], "handouts": [], "handout_problems": [],
             "metadata": {}, "field_lines": {}}
     if page["kind"] is not None:
         page["metadata"], page["field_lines"] = read_front_matter(env.doc2path(docname))
@@ -254,6 +281,9 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                     for item in child.findall(nodes.list_item):
                         if isinstance(item.parent, nodes.bullet_list) and item.parent.parent is child:
                             page["aims"].append(item.astext().strip())
+        # A second "#" heading is a section beside the title, not inside it.
+        page["more_titles"] = [(_section_title(s), s[0].line) for s in doctree.children
+                               if isinstance(s, nodes.section) and s is not top]
     for xref in doctree.findall(pending_xref):
         entry = (xref["reftype"], xref["reftarget"].lower(), _enclosing_section(xref), xref.line)
         if xref["reftype"] in ("ref", "doc"):
@@ -295,7 +325,8 @@ def _check_fields(docname: str, page: dict, spec: dict) -> None:
     lines = page["field_lines"]
     for field, expected in spec["fields"].items():
         if field not in meta:
-            _warn(docname, 1, "front-matter", f"front matter has no '{field}' field (a {page['kind']} page needs it)")
+            _warn(docname, 1, "front-matter",
+                  f"front matter has no '{field}' field (every {page['kind']} page needs one)")
             continue
         value = meta[field]
         if isinstance(expected, list):
@@ -311,11 +342,14 @@ def _check_fields(docname: str, page: dict, spec: dict) -> None:
             _warn(docname, lines.get(field, 1), "front-matter",
                   f"front matter field '{field}' is {value!r}: it must be {wanted}")
     if meta.get("kind") not in (None, page["kind"]):
-        _warn(docname, 1, "front-matter",
+        _warn(docname, lines.get("kind", 1), "front-matter",
               f"front matter says kind '{meta.get('kind')}', but pages in this folder are '{page['kind']}' pages")
 
 
 def _check_headings(docname: str, page: dict, spec: dict) -> None:
+    for title, line in page["more_titles"]:
+        _warn(docname, line, "headings",
+              f"second title {title!r}: every {page['kind']} page has one '#' title; its sections are '##' headings")
     found = [title for title, _ in page["headings"]]
     required = spec["headings"]
     if found == required:
@@ -333,6 +367,24 @@ def _check_headings(docname: str, page: dict, spec: dict) -> None:
     if not missing and not extra and present != required:
         _warn(docname, page.get("title_line"), "headings",
               f"headings out of order: found {', '.join(present)}; the template's order is {', '.join(required)}")
+
+
+def _section_line(page: dict, section: str) -> int | None:
+    """Line of the page's *section* heading, or of its title if it has none."""
+    return dict(page["headings"]).get(section) or page.get("title_line")
+
+
+def _term_line(path: str, term: str) -> int | None:
+    """Line where a glossary *term* is defined: the first line after a glossary
+    directive that holds the term alone (Sphinx keeps only its offset inside the directive)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if "{glossary}" in line), None)
+    if start is None:
+        return None
+    for number, line in enumerate(lines[start + 1:], start=start + 2):
+        if line.strip().lower() == term.lower() or line.strip().lower().startswith(term.lower() + " : "):
+            return number
+    return None
 
 
 def _expected_label(docname: str, labels: dict) -> str:
@@ -354,8 +406,9 @@ def on_check_consistency(app: Sphinx, env) -> None:
         if expected and page["label"] != expected and docname != "changelog":
             _warn(docname, page.get("title_line"), "label",
                   f"page label is {page['label']!r}: a page in this folder starts with ({expected})=")
-        if docname.rpartition("/")[2] == "index" and page["headings"]:
-            title, line = page["headings"][0]
+        sections = sorted(page["headings"] + page["more_titles"], key=lambda h: h[1] or 0)
+        if docname.rpartition("/")[2] == "index" and sections:
+            title, line = sections[0]
             _warn(docname, line, "index-sections",
                   f"an index page holds no sections (found {title!r}): in the PDF the pages of its "
                   "toctree would nest inside the last one; use a rubric instead")
@@ -371,19 +424,24 @@ def on_check_consistency(app: Sphinx, env) -> None:
             section = spec["handout_section"]
             inside = [h for h in page["handouts"] if h[0] == section]
             if len(inside) != 1 or len(page["handouts"]) != 1:
-                _warn(docname, page.get("title_line"), "handout",
+                # Point at the first handout too many (outside the section, or a second
+                # one in it), else at the section that lacks one.
+                extra = [line for where, line in page["handouts"] if where != section]
+                extra += [line for _, line in inside[1:]]
+                _warn(docname, min(extra) if extra else _section_line(page, section), "handout",
                       f"an exercise needs exactly one handout block, in its '{section}' section "
                       f"(found {len(page['handouts'])}, {len(inside)} there)")
             topics = page["metadata"].get("topic")
             for label in topics if isinstance(topics, list) else []:
                 target = label_doc.get(label.lower())
                 if target is None or pages.get(target, {}).get("kind") != "topic":
-                    _warn(docname, 1, "exercise-topic", f"front matter topic '{label}' is not the label of a topic page")
+                    _warn(docname, page["field_lines"].get("topic", 1), "exercise-topic",
+                          f"front matter topic '{label}' is not the label of a topic page")
                     continue
                 topics_of.setdefault(target, []).append(docname)
                 back = spec["topic_links_section"]
                 if not any(r[1] == label.lower() and r[2] == back for r in page["refs"]):
-                    _warn(docname, page.get("title_line"), "exercise-backlink",
+                    _warn(docname, _section_line(page, back), "exercise-backlink",
                           f"exercise does not link back to its topic: add {{ref}}`{label}` to its '{back}' section")
     for docname, page in sorted(pages.items()):
         if page["kind"] != "topic":
@@ -393,14 +451,15 @@ def on_check_consistency(app: Sphinx, env) -> None:
         for exercise in topics_of.get(docname, []):
             label = pages[exercise]["label"]
             if label not in linked:
-                _warn(docname, page.get("title_line"), "topic-exercise-link",
+                _warn(docname, _section_line(page, section), "topic-exercise-link",
                       f"topic page does not link its exercise: add {{ref}}`{label}` to its '{section}' section")
     defined = {name: docname for (kind, name), (docname, _) in std.objects.items() if kind == "term"}
     used = {term for page in pages.values() for term in page["terms"]}
     for term, docname in sorted(defined.items()):
         if term.lower() in used:
             continue
-        _warn(docname, None, "glossary-unused", f"glossary term '{term}' is not used on any page")
+        _warn(docname, _term_line(env.doc2path(docname), term), "glossary-unused",
+              f"glossary term '{term}' is not used on any page")
 
 
 # -- generated views ---------------------------------------------------------
@@ -545,4 +604,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
     # env_version: bump when the data kept in the environment changes shape.
-    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
