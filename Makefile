@@ -93,6 +93,17 @@ requirements: ## Re-pin requirements.txt from requirements.in (needs the network
 	{ echo "# Pinned from requirements.in with 'make requirements'; install with 'make html' or 'make test'."; \
 	  $(BUILDDIR)/pin-venv/bin/pip freeze; } > requirements.txt
 
+# In the room: the manual offline, the handouts on paper, and screenshots to check both by eye.
+.PHONY: offline handouts screenshots
+offline: html ## Zip the HTML manual for use without a network, into _build/offline
+	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline
+
+handouts: html ## Print every exercise's handout into one A4 PDF, into _build/handouts
+	$(VENV)/bin/python tools/make_handouts_pdf.py $(BUILDDIR)/html $(BUILDDIR)/handouts
+
+screenshots: handouts ## Screenshots of pages, a printed exercise and the handouts PDF, into _build/screenshots
+	$(VENV)/bin/python tools/make_screenshots.py $(BUILDDIR)/html $(BUILDDIR)/handouts $(BUILDDIR)/screenshots
+
 # Source files are never targets of the catch-all below.
 Makefile requirements.txt package.json package-lock.json \
   tools/debian-packages.txt tools/ensure_debian_packages.py: ;

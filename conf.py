@@ -8,6 +8,7 @@ are shared by every builder.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,10 @@ extensions = [
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
     "curriculum",
+    # Local: the version and release date (or "development version") on every page.
+    "versioning",
+    # Local: search snippets from file:// (page texts in _static/search-texts.js).
+    "offline_search",
 ]
 
 language = "en"
@@ -82,7 +87,8 @@ mermaid_build_config = {
 }
 # Debian's Chromium: puppeteer downloads no browser of its own here.
 mermaid_build_puppeteer = {
-    "executablePath": "/usr/bin/chromium",
+    # MERMAID_CHROMIUM: another browser where Debian's is not there (Read the Docs).
+    "executablePath": os.environ.get("MERMAID_CHROMIUM", "/usr/bin/chromium"),
     "args": [
         "--no-sandbox",  # CI and developers run as root
         "--disable-gpu",
@@ -97,13 +103,22 @@ mermaid_build_node_modules = str(ROOT / "node_modules")
 # Outside _build, so that `make clean` keeps rendered diagrams.
 mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
 
+# -- versioning (local) -----------------------------------------------------
+
+# Release sections ("## 1.0.0 — 2026-11-25") say which versions were released, and when.
+versioning_changelog = str(ROOT / "CHANGELOG.md")
+
 # -- HTML --------------------------------------------------------------------
 
 html_theme = "furo"
+# _templates/page.html: furo's page with a footer that links nowhere outside the manual.
+templates_path = ["_templates"]
 html_title = f"{project} {release}"
 html_static_path = ["_static"]
 html_css_files = ["manual.css"]
 html_theme_options = {
+    # Shows furo's announcement bar; _templates/page.html fills it with the revision line.
+    "announcement": "revision",
     # Furo fetches nothing from the network; keep it that way.
     "navigation_with_keys": True,
 }

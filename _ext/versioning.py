@@ -19,7 +19,6 @@ What this adds:
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import subprocess
 from dataclasses import dataclass
@@ -140,20 +139,17 @@ def last_revised(root: Path, path: Path) -> tuple[str, str] | None:
 
 
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Give the page template the revision line (_templates/page.html shows it)."""
     context["manual_status"] = app.manual_status
-    if doctree is None or "body" not in context:
-        return
-    classes = "manual-version" + (" manual-development" if app.manual_release is None else "")
-    revised = ""
-    source = Path(app.env.doc2path(pagename))
-    found = last_revised(Path(app.confdir), source) if source.exists() else None
+    context["manual_development"] = app.manual_release is None
+    context["manual_last_revised"] = ""
+    source = Path(app.env.doc2path(pagename)) if pagename in app.env.all_docs else None
+    found = last_revised(Path(app.confdir), source) if source is not None and source.exists() else None
     if found:
         version, date = found
         when = (f"after the latest release, on {date}" if version == "unreleased"
-                else f"in version {html.escape(version)}, on {date}")
-        revised = f' <span class="manual-last-revised">This page last changed {when}.</span>'
-    context["body"] = (f'<p class="{classes}" role="note">{html.escape(app.manual_status)}.{revised}</p>\n'
-                       + context["body"])
+                else f"in version {version}, on {date}")
+        context["manual_last_revised"] = f"This page last changed {when}."
 
 
 def setup(app: Sphinx) -> dict:

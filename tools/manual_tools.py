@@ -1,0 +1,130 @@
+"""What the offline, handout and screenshot tools (and the browser tests) share.
+
+* Debian's Chromium under Playwright: no browser is ever downloaded; Playwright
+  drives /usr/bin/chromium (the Debian package in tools/debian-packages.txt),
+  headless, with nothing that reaches out to the network on its own.
+* The version: the one source is the VERSION file; a built site must carry the
+  same one, or it is stale.  File names carry it as _ext/versioning.py says,
+  with "-dev" until the change log has a dated release for it.
+* The built site's pages in reading order, and the exercise pages among them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+from html import unescape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI and developers run as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the machine has no network
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+#: Wide enough for furo's three columns (sidebar, content, table of contents).
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def launch(playwright):
+    """Start headless Chromium; stop with a clear message if it is not installed."""
+    if not Path(CHROMIUM).is_file():
+        raise SystemExit(f"{CHROMIUM} not found: install the Debian package 'chromium' (make setup)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def read_version(root: Path = ROOT) -> str:
+    """The manual's version, from the VERSION file."""
+    return (root / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def release_info(root: Path = ROOT) -> tuple[str, str]:
+    """(version as artefact names carry it, status line), decided by _ext/versioning.py.
+
+    From VERSION and CHANGELOG.md: "1.0.0" and "Version 1.0.0, released 25 November 2026"
+    for a release; "1.0.0-dev" and "Version 1.0.0: development version, not for delivery"
+    for anything else.  The same names `make dist` (tools/make_dist.py) collects.
+    """
+    if str(root / "_ext") not in sys.path:
+        sys.path.insert(0, str(root / "_ext"))
+    from versioning import ChangelogError, artefact_version, read_changelog, status_line
+
+    version = read_version(root)
+    try:
+        releases = read_changelog(root / "CHANGELOG.md")
+    except ChangelogError as error:
+        raise SystemExit(str(error)) from None
+    release = next((r for r in releases if r.version == version), None)
+    return artefact_version(version, release), status_line(version, release)
+
+
+def built_version(html_dir: Path) -> str | None:
+    """The version a built HTML site was made with (Sphinx writes it into documentation_options.js)."""
+    options = html_dir / "_static" / "documentation_options.js"
+    if not options.is_file():
+        return None
+    found = re.search(r"VERSION:\s*'([^']*)'", options.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+def checked_version(html_dir: Path, root: Path = ROOT) -> str:
+    """VERSION, after checking that *html_dir* was built from it; stops if the build is stale."""
+    version = read_version(root)
+    built = built_version(html_dir)
+    if built != version:
+        raise SystemExit(f"{html_dir} was built as version {built!r}, but VERSION says {version!r}: "
+                         "run `make html` again")
+    return version
+
+
+NEXT_LINK = re.compile(r'<link rel="next" title="[^"]*" href="([^"]+)"')
+HANDOUT = re.compile(r'<section\b[^>]*\bclass="handout"[^>]*>')
+HANDOUT_TITLE = re.compile(r'<p class="handout-title">(.*?)</p>', re.S)
+
+
+def reading_order(html_dir: Path) -> list[str]:
+    """The site's pages from index.html, following each page's "next" link (the toctree order)."""
+    order, page = [], "index.html"
+    while page not in order and (html_dir / page).is_file():
+        order.append(page)
+        found = NEXT_LINK.search((html_dir / page).read_text(encoding="utf-8"))
+        if not found:
+            break
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), found.group(1).split("#")[0]))
+    return order
+
+
+def exercise_pages(html_dir: Path) -> list[tuple[str, str]]:
+    """(page, handout title) for every page with a handout, in reading order."""
+    pages = reading_order(html_dir)
+    pages += sorted(str(p.relative_to(html_dir).as_posix()) for p in html_dir.rglob("*.html")
+                    if "_static" not in p.parts and "_sources" not in p.parts
+                    and p.relative_to(html_dir).as_posix() not in pages)
+    found = []
+    for page in pages:
+        text = (html_dir / page).read_text(encoding="utf-8")
+        if HANDOUT.search(text):
+            title = HANDOUT_TITLE.search(text)
+            found.append((page, unescape(re.sub(r"<[^>]+>", "", title.group(1))).strip() if title else page))
+    return found
+
+
+# -- printing ----------------------------------------------------------------
+
+#: Handouts print on A4 with these margins; the bottom one holds the footer line.
+A4 = {"width_mm": 210, "height_mm": 297}
+MARGINS_MM = {"top": 15, "right": 15, "bottom": 22, "left": 15}
+PX_PER_MM = 96 / 25.4  # CSS pixels: 96 to the inch
+
+
+def print_viewport() -> dict:
+    """The printable area of an A4 page, in CSS pixels: what a handout is laid out in."""
+    width = (A4["width_mm"] - MARGINS_MM["left"] - MARGINS_MM["right"]) * PX_PER_MM
+    height = (A4["height_mm"] - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * PX_PER_MM
+    return {"width": int(width), "height": int(height)}
