@@ -130,42 +130,19 @@ def test_unchanged_rebuild_starts_no_browser(html_build: Build, tmp_path: Path) 
     assert "all from the cache; no browser started" in again.output
 
 
-def test_a_broken_diagram_fails_the_build_naming_file_and_diagram(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("page", "expected"), [
+    ("```{mermaid}\n:caption: A broken chain\n:alt: Nothing\n\nflowchart TD\n  A[ --> --> ((\n```\n",
+     r"index\.md:4: WARNING: Mermaid diagram 'A broken chain' could not be rendered:\n.*Parse error"),
+    ("```{mermaid}\n:caption: No words\n\nflowchart TD\n  A --> B\n```\n",
+     r"index\.md:4: WARNING: Mermaid diagram 'No words' has no :alt: text"),
+    ("```{mermaid}\n:alt: Two boxes\n\nflowchart TD\n  A --> B\n```\n",
+     r"index\.md:4: WARNING: Mermaid diagram has no :caption:"),
+    ("See {ref}`mod-nowhere`.\n", r"index\.md:4: WARNING: undefined label: 'mod-nowhere'"),
+], ids=["broken-diagram", "diagram-without-alt", "diagram-without-caption", "broken-cross-reference"])
+def test_a_bad_page_fails_the_build_naming_file_and_line(tmp_path: Path, page: str, expected: str) -> None:
     src = tmp_path / "docs"
     src.mkdir()
-    (src / "index.md").write_text(
-        "(home)=\n# Home\n\n```{mermaid}\n:caption: A broken chain\n:alt: Nothing\n\n"
-        "flowchart TD\n  A[ --> --> ((\n```\n", encoding="utf-8")
+    (src / "index.md").write_text("(home)=\n# Home\n\n" + page, encoding="utf-8")
     build = sphinx_build(src, tmp_path / "html")
     assert build.returncode != 0
-    assert re.search(r"index\.md:4: WARNING: Mermaid diagram 'A broken chain' could not be rendered", build.warnings)
-    assert "Parse error" in build.warnings
-
-
-def test_a_diagram_without_alt_text_fails_the_build(tmp_path: Path) -> None:
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text(
-        "(home)=\n# Home\n\n```{mermaid}\n:caption: No words\n\nflowchart TD\n  A --> B\n```\n", encoding="utf-8")
-    build = sphinx_build(src, tmp_path / "html")
-    assert build.returncode != 0
-    assert re.search(r"index\.md:4: WARNING: Mermaid diagram 'No words' has no :alt: text", build.warnings)
-
-
-def test_a_diagram_without_caption_fails_the_build(tmp_path: Path) -> None:
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text(
-        "(home)=\n# Home\n\n```{mermaid}\n:alt: Two boxes\n\nflowchart TD\n  A --> B\n```\n", encoding="utf-8")
-    build = sphinx_build(src, tmp_path / "html")
-    assert build.returncode != 0
-    assert re.search(r"index\.md:4: WARNING: Mermaid diagram has no :caption:", build.warnings)
-
-
-def test_a_broken_cross_reference_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text("(home)=\n# Home\n\nSee {ref}`mod-nowhere`.\n", encoding="utf-8")
-    build = sphinx_build(src, tmp_path / "html")
-    assert build.returncode != 0
-    assert re.search(r"index\.md:4: WARNING: undefined label: 'mod-nowhere'", build.warnings)
+    assert re.search(expected, build.warnings, re.S), build.warnings
