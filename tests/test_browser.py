@@ -62,14 +62,19 @@ SEARCHES = {
 
 # -- fixtures ------------------------------------------------------------------
 
+def run_tool(script: str, html_build: Build, out: Path) -> Path:
+    """Run one of tools/ on the session's build, as its make target does; return *out*."""
+    assert html_build.returncode == 0, html_build.output[-3000:]
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / script), str(html_build.outdir), str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def offline_zip(html_build: Build, tmp_path_factory) -> Path:
     """The offline zip, made from the session's build by the same tool as `make offline`."""
-    assert html_build.returncode == 0, html_build.output[-3000:]
-    out = tmp_path_factory.mktemp("offline")
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_offline_zip.py"), str(html_build.outdir),
-                           str(out)], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
+    out = run_tool("make_offline_zip.py", html_build, tmp_path_factory.mktemp("offline"))
     [archive] = out.glob("*.zip")
     return archive
 
@@ -442,11 +447,7 @@ def test_a_printed_exercise_page_shows_only_its_handout_in_large_dark_print(
 @pytest.fixture(scope="session")
 def handouts_pdf(html_build: Build, tmp_path_factory) -> Path:
     """All handouts in one PDF, by the same tool as `make handouts`."""
-    assert html_build.returncode == 0, html_build.output[-3000:]
-    out = tmp_path_factory.mktemp("handouts")
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_handouts_pdf.py"), str(html_build.outdir),
-                           str(out)], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
+    out = run_tool("make_handouts_pdf.py", html_build, tmp_path_factory.mktemp("handouts"))
     return out / f"internet-offending-module-{release_info()[0]}-handouts.pdf"
 
 
