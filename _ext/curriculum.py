@@ -306,10 +306,26 @@ def on_merge_info(app: Sphinx, env, docnames, other) -> None:
 
 
 def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Generated views depend on other pages: rebuild them when any page changes."""
-    if not (added or changed or removed):
-        return []
-    return [d for d, page in _store(env).items() if page["kind"] == "topic" or d.endswith("modules/index")]
+    """Note what changed; generated views are made when pages are written, so nothing is re-read."""
+    env.curriculum_changed = set(added) | set(changed) | set(removed)
+    return []
+
+
+def on_get_updated(app: Sphinx, env) -> list[str]:
+    """Write again the pages whose generated views show pages that changed.
+
+    An exercise appears in its topics' session plans and in the overview; a
+    topic's title, summary and aims appear in the overview.
+    """
+    changed = getattr(env, "curriculum_changed", set())
+    pages = _store(env)
+    kinds = {pages[d]["kind"] if d in pages else "removed" for d in changed}
+    rewrite = set()
+    if kinds & {"exercise", "removed"}:
+        rewrite |= {d for d, page in pages.items() if page["kind"] == "topic"}
+    if kinds & {"exercise", "topic", "removed"}:
+        rewrite |= {d for d in pages if d.endswith("modules/index")}
+    return sorted(rewrite - changed)
 
 
 # -- the checks --------------------------------------------------------------
@@ -601,6 +617,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", on_purge_doc)
     app.connect("env-merge-info", on_merge_info)
     app.connect("env-get-outdated", on_get_outdated)
+    app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
     # env_version: bump when the data kept in the environment changes shape.

@@ -35,6 +35,9 @@ from sphinxcontrib.mermaid import Mermaid, mermaid
 
 logger = logging.getLogger(__name__)
 
+#: a decimal number with more digits than the page needs
+FLOAT = re.compile(r"(?<![\w#.])-?\d+\.\d{3,}(?![\w.])")
+
 #: builder format -> file type rendered for it
 FORMATS = {"html": "svg", "latex": "pdf"}
 
@@ -237,6 +240,8 @@ def html_visit_mermaid(self, node: mermaid) -> None:
     # Mermaid names every SVG "my-svg" and scopes its CSS by that id: make it unique.
     svg = svg.replace("my-svg", ident)
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    # Mermaid writes coordinates to 15 digits; two decimals are a hundredth of a pixel.
+    svg = FLOAT.sub(lambda m: f"{float(m.group(0)):.2f}".rstrip("0").rstrip("."), svg)
     title = html.escape(node.get("mermaid_caption", ""))
     desc = html.escape(node.get("alt", ""))
     opening = re.match(r"<svg\b[^>]*>", svg)

@@ -160,14 +160,27 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _wanted(app):
         return
     outdir = Path(app.builder.outdir)
-    texts = {}
+    # Pages not written again keep their text: only changed pages are parsed,
+    # so that a rebuild with nothing changed stays fast.
+    cache_file = Path(app.doctreedir) / "offline-search-cache.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    texts, fresh = {}, {}
     for docname in sorted(app.env.found_docs):
         page = Path(app.builder.get_outfilename(docname))
         if not page.is_file():
             continue
-        tree = main_text(page.read_text(encoding="utf-8"))
-        if tree is not None:
-            texts[_request_path(app, docname)] = tree[1:]
+        stamp = f"{page.stat().st_mtime_ns}:{page.stat().st_size}"
+        entry = cache.get(docname)
+        if entry is None or entry[0] != stamp:
+            tree = main_text(page.read_text(encoding="utf-8"))
+            entry = [stamp, tree[1:] if tree is not None else None]
+        fresh[docname] = entry
+        if entry[1] is not None:
+            texts[_request_path(app, docname)] = entry[1]
+    cache_file.write_text(json.dumps(fresh, ensure_ascii=False), encoding="utf-8")
     static = outdir / "_static"
     static.mkdir(parents=True, exist_ok=True)
     data = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))

@@ -251,6 +251,20 @@ def test_session_plan_lists_the_exercise_with_its_minutes_and_the_total(valid_bu
     assert 'href="../exercises/one-exercise.html#ex-one-exercise"' in table.group(0)
 
 
+def test_a_rebuild_after_an_exercise_changes_updates_its_topic_session_plan(tmp_path: Path) -> None:
+    """Generated views are written again when the pages they show change, without a full build."""
+    src = write_fixture(tmp_path)
+    first = sphinx_build(src, tmp_path / "html")
+    assert first.ok, first.output[-2000:]
+    edit(src, EXERCISE, "time: 30", "time: 35")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    page = (tmp_path / "html" / "modules" / "one-topic.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*id="session-plan-mod-one-topic".*?</table>', page, re.S).group(0)
+    assert [_text(row) for row in re.findall(r"<tr.*?</tr>", table, re.S)][-1] == "Total 35"
+    assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
+
+
 def test_topic_overview_lists_each_topic_with_its_aims_and_exercises(valid_build: Build) -> None:
     page = (valid_build.outdir / "modules" / "index.html").read_text(encoding="utf-8")
     entry = re.search(r'<div class="topic-overview[^"]*">\s*<section id="overview-mod-one-topic">(.*?)</section>',
