@@ -38,6 +38,8 @@ extensions = [
     "curriculum",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
+    # Local: pages load sphinx-design's and Pygments' stylesheets only where used.
+    "page_assets",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
     "offline_search",
 ]
