@@ -73,6 +73,10 @@ dist: setup ## Build the release artefacts (PDF, offline zip, handouts), named w
 clean-html:
 	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex
 
+.PHONY: bench
+bench: setup ## Measure build speed, page weight and offline speed against the budget (_build/bench.json)
+	$(VENV)/bin/python tools/bench.py
+
 .PHONY: livehtml
 livehtml: setup ## Rebuild and reload the HTML in a browser while you edit
 	$(VENV)/bin/sphinx-autobuild $(SOURCEDIR) $(BUILDDIR)/html $(ALLSPHINXOPTS) \
