@@ -52,7 +52,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -324,7 +324,7 @@ def weigh_requests(urls: list[str]) -> dict:
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme == "file":
-            files.add(Path(url2pathname(unquote(parts.path))))
+            files.add(Path(url2pathname(parts.path)))  # it undoes the %-escapes
         elif parts.scheme not in ("data", "blob", "about"):
             other.add(url)
     sizes = {str(path): path.stat().st_size for path in files if path.is_file()}
