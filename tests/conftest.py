@@ -16,6 +16,9 @@ DOCS = ROOT / "docs"
 # Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
 BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
 STRICT = ["-n", "-W", "--keep-going"]
+# Tests read Sphinx's output, so it must be plain text even where the
+# environment asks for colour (CI sets FORCE_COLOR, which Sphinx obeys).
+PLAIN = ["--no-color"]
 # For builds of a copy of the project made by a test: use this checkout's
 # mermaid-cli and diagram cache, since the copy has no node_modules.
 SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}",
@@ -42,7 +45,7 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str)
     outdir.mkdir(parents=True, exist_ok=True)
     warnings = outdir.parent / f"{outdir.name}-warnings.txt"
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, "-j", "auto",
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, *PLAIN, "-j", "auto",
          "-w", str(warnings), *extra, str(srcdir), str(outdir)],
         capture_output=True, text=True, check=False, cwd=ROOT,
     )
