@@ -32,7 +32,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = re.compile(r"<article\b[^>]*>")
+# Where the version bar goes: after the revision line in furo's announcement
+# bar (filled by _templates/page.html), above the page and outside <article>,
+# so the banner never starts a search snippet or a printed page.
+REVISION_LINE = re.compile(r'<aside class="announcement-content">\s*<p class="manual-version[^"]*">.*?</p>', re.S)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -85,9 +88,9 @@ def decorate(out: Path, revs: list[str], current: str) -> None:
         for page in sorted(available[rev]):
             path = out / rev / page
             text = path.read_text(encoding="utf-8")
-            match = ARTICLE.search(text)
+            match = REVISION_LINE.search(text)
             if match is None:
-                raise SystemExit(f"{path}: no <article> element to put the version switcher in")
+                raise SystemExit(f"{path}: no revision line (announcement bar) to put the version switcher after")
             items = []
             for other in reversed(revs):
                 target = page if page in available[other] else "index.html"
@@ -115,9 +118,12 @@ def decorate(out: Path, revs: list[str], current: str) -> None:
         f"<p>All versions:</p><ul>{links}</ul></body></html>\n", encoding="utf-8")
 
 
-STYLE = (".version-bar{margin:0 0 1rem}.version-banner{background:#fff3cd;color:#3d2600;"
-         "border-left:4px solid #b35900;padding:.4rem .7rem;margin-bottom:.5rem}"
-         ".version-banner a{color:#0b3d91}.version-switcher summary{cursor:pointer}"
+STYLE = (".version-bar{margin:.4rem 0 0}.version-banner{background:#fff3cd;color:#3d2600;"
+         "border-left:4px solid #b35900;padding:.3rem .7rem;margin:0 auto .3rem;max-width:50rem}"
+         ".announcement-content .version-banner a{color:#0b3d91}"
+         ".version-switcher summary{cursor:pointer;font-size:.9rem}"
+         ".version-switcher ul{list-style:none;margin:.3rem 0 0;padding:0;display:flex;"
+         "flex-wrap:wrap;justify-content:center;gap:.2rem 1.2rem}"
          "@media print{.version-bar{display:none}}")
 
 
