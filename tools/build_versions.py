@@ -118,8 +118,11 @@ def decorate(out: Path, revs: list[str], current: str) -> None:
         f"<p>All versions:</p><ul>{links}</ul></body></html>\n", encoding="utf-8")
 
 
-STYLE = (".version-bar{margin:.4rem 0 0}.version-banner{background:#fff3cd;color:#3d2600;"
-         "border-left:4px solid #b35900;padding:.3rem .7rem;margin:0 auto .3rem;max-width:50rem}"
+# The first rule repeats _static/manual.css's wrapping of the announcement
+# bar, for revisions built before it had that rule.
+STYLE = (".announcement{height:auto}.announcement-content{white-space:normal}"
+         ".version-bar{margin:.4rem 0 0}.version-banner{display:inline-block;background:#fff3cd;color:#3d2600;"
+         "border-left:4px solid #b35900;padding:.2rem .7rem;margin:0 0 .3rem}"
          ".announcement-content .version-banner a{color:#0b3d91}"
          ".version-switcher summary{cursor:pointer;font-size:.9rem}"
          ".version-switcher ul{list-style:none;margin:.3rem 0 0;padding:0;display:flex;"
