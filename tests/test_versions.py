@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED_RENDERER, Build, sphinx_build
+from conftest import ROOT, sphinx_build
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from versioning import DEVELOPMENT, ChangelogError, read_changelog, status_line  # noqa: E402
@@ -173,17 +175,73 @@ def test_the_changes_builder_lists_the_note_for_the_version(two_releases: Path, 
     assert "a trigger is a warning sign" in text
 
 
-def test_the_pdf_carries_the_same_version_as_the_html(two_releases: Path, versions_site: Path, tmp_path: Path) -> None:
-    build = sphinx_build(two_releases / "docs", tmp_path / "latex", "latex", "-c", str(two_releases), *SHARED_RENDERER)
-    assert build.ok, build.output[-2000:]
-    subprocess.run(["make", "-C", str(tmp_path / "latex"), "all-pdf", "LATEXMKOPTS=-silent"],
-                   capture_output=True, check=True)
-    text = subprocess.run(["pdftotext", str(tmp_path / "latex" / "internet-offending-module.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+# -- Read the Docs: its commands, run here on the tagged release ---------------
+
+#: .readthedocs.yaml's set-up steps, which `make setup` has done here already
+#: (the last downloads a browser, which this machine cannot reach).
+READ_THE_DOCS_SETUP = ["python -m pip install -r requirements.txt", "npm ci --no-audit --no-fund",
+                       "npx puppeteer browsers install chrome-headless-shell"]
+
+
+@pytest.fixture(scope="module")
+def read_the_docs(two_releases: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """$READTHEDOCS_OUTPUT after running .readthedocs.yaml's build commands on the v1.1.0 checkout.
+
+    As on Read the Docs: the project's own Python and Node tools, an empty
+    diagram cache, and the browser found where puppeteer puts it in $HOME
+    (here Debian's Chromium, linked there)."""
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((two_releases / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    commands = config["build"]["commands"]
+    assert commands[:len(READ_THE_DOCS_SETUP)] == READ_THE_DOCS_SETUP
+    home = tmp_path_factory.mktemp("rtd-home")
+    shell = home / ".cache" / "puppeteer" / "chrome-headless-shell" / "linux-1" / "chrome-headless-shell-linux64"
+    shell.mkdir(parents=True)
+    (shell / "chrome-headless-shell").symlink_to("/usr/bin/chromium")
+    (two_releases / "node_modules").symlink_to(ROOT / "node_modules")
+    output = tmp_path_factory.mktemp("rtd-output")
+    env = {**os.environ, "HOME": str(home), "READTHEDOCS_OUTPUT": str(output),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    try:
+        for command in commands[len(READ_THE_DOCS_SETUP):]:
+            done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=two_releases, env=env,
+                                  capture_output=True, text=True, check=False)
+            assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+    finally:
+        (two_releases / "node_modules").unlink()
+    return output
+
+
+def test_read_the_docs_config_names_this_machines_tools(two_releases: Path) -> None:
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((two_releases / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    assert config["build"]["tools"] == {"python": f"{sys.version_info.major}.{sys.version_info.minor}",
+                                        "nodejs": "20"}
+
+
+def test_read_the_docs_builds_html_pdf_and_offline_zip_for_a_tag(read_the_docs: Path) -> None:
+    assert (read_the_docs / "html" / "index.html").is_file()
+    assert [p.name for p in (read_the_docs / "pdf").iterdir()] == ["internet-offending-module.pdf"]
+    assert [p.name for p in (read_the_docs / "htmlzip").iterdir()] == ["internet-offending-module-1.1.0-html.zip"]
+
+
+def test_read_the_docs_renders_diagrams_with_the_browser_it_downloads(read_the_docs: Path) -> None:
+    page = (read_the_docs / "html" / "modules" / "escalation-cycle.html").read_text(encoding="utf-8")
+    assert re.search(r"<svg[^>]*role=\"img\"", page)
+
+
+def test_the_site_pdf_and_zip_agree_on_the_version(read_the_docs: Path, versions_site: Path) -> None:
     status = f"Version 1.1.0, released {TODAY.day} {TODAY:%B %Y}"
     assert status in (versions_site / "v1.1.0" / "index.html").read_text(encoding="utf-8")
+    assert status in (read_the_docs / "html" / "index.html").read_text(encoding="utf-8")
+    text = subprocess.run(["pdftotext", str(read_the_docs / "pdf" / "internet-offending-module.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")[1:-1]  # every page after the title page carries the footer
     assert pages and all(status in page for page in pages)
+    with zipfile.ZipFile(read_the_docs / "htmlzip" / "internet-offending-module-1.1.0-html.zip") as archive:
+        index = archive.read("internet-offending-module-1.1.0-html/index.html").decode("utf-8")
+    assert status in index
 
 
 def test_release_check_passes_on_the_two_releases(two_releases: Path) -> None:
