@@ -42,6 +42,8 @@ extensions = [
     "page_assets",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
     "offline_search",
+    # Local: compiled HTML templates kept between builds (faster rebuilds).
+    "template_cache",
 ]
 
 language = "en"
@@ -126,6 +128,10 @@ html_theme_options = {
 }
 html_last_updated_fmt = None
 html_copy_source = True
+# No general index page: its only entries would be the glossary terms, which
+# the glossary lists and the search finds; furo links no index, and writing it
+# cost every rebuild a quarter of a second.
+html_use_index = False
 
 # -- LaTeX -------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
-"""Each page loads only the stylesheets it uses.
+"""Each page loads only the stylesheets and scripts it uses.
 
-What this adds: sphinx-design's stylesheet (55 kB) and the Pygments
-stylesheet (20 kB) are added by their extensions to every page.  Most pages of
-the manual have no sphinx-design component and no code; on those pages (and
-on pages with no source, such as the search page) both are left out, so that a
-facilitator's laptop loads less on every page.
+What this adds: sphinx-design's stylesheet (55 kB) and tab script (7 kB), and
+the Pygments stylesheet (20 kB), are added by their extensions to every page.
+Most pages of the manual have no sphinx-design component and no code; on those
+pages (and on pages with no source, such as the search page) they are left
+out, so that a facilitator's laptop loads less and draws the page sooner.
+Icons (the ``{octicon}`` role, beside key points in handouts) are inline SVG
+that need two small rules only, kept in ``_static/manual.css``; a page whose
+only sphinx-design parts are icons does not load the whole stylesheet.
 """
 
 from __future__ import annotations
@@ -13,32 +16,44 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 SPHINX_DESIGN_CSS = "sphinx-design"
+SPHINX_DESIGN_TABS_JS = "design-tabs.js"
 PYGMENTS_CSS = "pygments.css"
+#: sphinx-design classes whose rules _static/manual.css repeats.
+STYLED_HERE = {"sd-octicon", "sd-material-icon"}
 
 
-def _uses_sphinx_design(doctree: nodes.document | None) -> bool:
+def _sphinx_design_classes(doctree: nodes.document | None) -> set[str]:
+    """sphinx-design's classes, and its own kinds of node, used on the page."""
+    found: set[str] = set()
     if doctree is None:
-        return False
+        return found
     for node in doctree.findall(nodes.Element):
-        if any(c.startswith("sd-") for c in node.get("classes", [])):
-            return True
-        if type(node).__name__.startswith("sd_"):  # sphinx-design's own nodes, e.g. icons
-            return True
-    return False
+        found.update(c for c in node.get("classes", []) if c.startswith("sd-"))
+        if type(node).__name__ == "sd_icon":  # the {octicon} role: an inline SVG, class sd-octicon
+            found.add("sd-octicon")
+        elif type(node).__module__.startswith("sphinx_design"):  # its other nodes: dropdowns, badges...
+            found.add(f"sd-node-{type(node).__name__}")
+    return found
 
 
 def _has_code(doctree: nodes.document | None) -> bool:
     return doctree is not None and next(iter(doctree.findall(nodes.literal_block)), None) is not None
 
 
+def _without(files: list, unused: list[str]) -> list:
+    return [f for f in files if not any(name in str(getattr(f, "filename", f)) for name in unused)]
+
+
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    design = _sphinx_design_classes(doctree)
     unused = []
-    if not _uses_sphinx_design(doctree):
+    if not design - STYLED_HERE:
         unused.append(SPHINX_DESIGN_CSS)
     if not _has_code(doctree):
         unused.append(PYGMENTS_CSS)
-    context["css_files"] = [css for css in context.get("css_files", [])
-                            if not any(name in str(getattr(css, "filename", css)) for name in unused)]
+    context["css_files"] = _without(context.get("css_files", []), unused)
+    if "sd-tab-set" not in design:
+        context["script_files"] = _without(context.get("script_files", []), [SPHINX_DESIGN_TABS_JS])
 
 
 def setup(app: Sphinx) -> dict:

@@ -41,7 +41,7 @@ def _page_of(source: Path) -> str:
 
 
 SOURCE_PAGES = sorted(_page_of(p) for p in DOCS.rglob("*.md"))
-ALL_PAGES = SOURCE_PAGES + ["genindex.html", "search.html"]
+ALL_PAGES = SOURCE_PAGES + ["search.html"]
 EXERCISE_PAGES = sorted(_page_of(p) for p in (DOCS / "exercises").glob("*.md") if p.name != "index.md")
 DIAGRAM_PAGES = sorted(_page_of(p) for p in DOCS.rglob("*.md") if "{mermaid}" in p.read_text(encoding="utf-8"))
 FACILITATOR_HEADINGS = tomllib.loads((ROOT / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))[

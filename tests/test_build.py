@@ -146,3 +146,77 @@ def test_a_bad_page_fails_the_build_naming_file_and_line(tmp_path: Path, page: s
     build = sphinx_build(src, tmp_path / "html")
     assert build.returncode != 0
     assert re.search(expected, build.warnings, re.S), build.warnings
+
+
+# -- what each page loads (_ext/page_assets.py) --------------------------------
+
+LINKED = re.compile(r'<(?:link|script)\b[^>]*(?:href|src)="([^"]+)"')
+ICON_CLASSES = {"sd-octicon", "sd-material-icon"}
+
+
+def _loads(text: str, name: str) -> bool:
+    return any(name in url for url in LINKED.findall(text))
+
+
+def _design_classes(text: str) -> set[str]:
+    return {c for value in re.findall(r'class="([^"]*)"', text) for c in value.split()
+            if c.startswith("sd-") and not c.startswith("sd-octicon-")}
+
+
+def test_sphinx_designs_stylesheet_loads_exactly_where_a_component_other_than_an_icon_is(
+        html_pages: dict[str, str]) -> None:
+    wrong = {name for name, text in html_pages.items()
+             if _loads(text, "sphinx-design.min.css") != bool(_design_classes(text) - ICON_CLASSES)}
+    assert wrong == set()
+    # The home page's cards keep it, the exercises' icons do without it.
+    assert _loads(html_pages["index.html"], "sphinx-design.min.css")
+    assert "sd-octicon" in html_pages["exercises/time-pie-chart.html"]
+    assert not _loads(html_pages["exercises/time-pie-chart.html"], "sphinx-design.min.css")
+
+
+def test_icons_keep_their_rules_without_sphinx_designs_stylesheet() -> None:
+    css = (ROOT / "_static" / "manual.css").read_text(encoding="utf-8")
+    from sphinx_design.extension import STATIC_DIR
+    shipped = (Path(STATIC_DIR) / "sphinx-design.min.css").read_text(encoding="utf-8")
+    rules = re.findall(r"\.sd-octicon[^{]*\{[^}]*\}", shipped)
+    assert rules
+    def parsed(text: str) -> dict[str, set[str]]:
+        """selector list (spaces dropped) -> its declarations (spaces dropped)."""
+        return {re.sub(r"\s", "", selector): {re.sub(r"\s", "", d) for d in body.split(";") if d.strip()}
+                for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", text, flags=re.S))}
+
+    mine = parsed(css)
+    for selector, declarations in parsed("".join(rules)).items():  # each of sphinx-design's icon rules
+        assert declarations <= mine.get(selector.strip(), set()), f"manual.css lacks {selector} {declarations}"
+
+
+def test_the_tab_script_loads_only_where_there_are_tabs(html_pages: dict[str, str]) -> None:
+    wrong = {name for name, text in html_pages.items()
+             if _loads(text, "design-tabs.js") != ("sd-tab-set" in _design_classes(text))}
+    assert wrong == set()
+
+
+def test_the_code_stylesheet_loads_only_where_there_is_code(html_pages: dict[str, str]) -> None:
+    wrong = {name for name, text in html_pages.items()
+             if _loads(text, "pygments.css") != ('<div class="highlight' in text)}
+    assert wrong == set()
+
+
+# -- compiled templates kept between builds (_ext/template_cache.py) -----------
+
+def test_a_changed_template_is_used_on_the_next_build(tmp_path: Path) -> None:
+    """Compiled templates are cached between builds; an edited template must not be served stale."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    base = templates / "base.html"  # furo's page template extends it
+    for marker in ("first", "second"):
+        base.write_text('{% extends "!base.html" %}{% block htmltitle %}{{ super() }}'
+                          f'<meta name="template-marker" content="{marker}">{{% endblock %}}', encoding="utf-8")
+        build = sphinx_build(src, tmp_path / "html", "html", "-D", f"templates_path={templates}")
+        assert build.ok, build.output[-2000:]
+        page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+        assert f'<meta name="template-marker" content="{marker}">' in page
+    assert any((tmp_path / "html" / ".doctrees" / "jinja-bytecode").iterdir())
