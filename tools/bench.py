@@ -5,7 +5,8 @@ Usage: .venv/bin/python tools/bench.py [--runs N] [--quick] [--keep]
 Everything is measured on the real manual, in a temporary folder: the real
 ``docs/``, ``.cache/mermaid`` and ``_build/`` are never written; the only file
 written in the checkout is ``_build/bench.json``.  Each figure is the median
-of N runs (``--runs``, default 3; browser timings take max(N, 5) loads), shown
+of N runs (``--runs``, default 3; the two rebuilds and the browser timings,
+which take seconds or less, take max(N, 5)), shown
 with its min and max; ``--quick`` does one run of everything, for trying it out.
 
 What is measured:
@@ -438,7 +439,7 @@ def check_tools() -> None:
         raise BenchError("missing: " + "; ".join(missing))
 
 
-def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
+def measure(tmp: Path, runs: int, short_runs: int) -> dict:
     builds = Builds(tmp)
     figures: dict[str, dict] = {}
     client: dict[str, dict] = {}
@@ -481,11 +482,11 @@ def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
     site = tmp / f"html-warm-{runs - 1}"
     client_site = tmp / f"client-{runs - 1}"
 
-    # 3. No-change rebuild of the last one.
+    # 3. No-change rebuild of the last one (a quick figure: as many runs as the browser timings).
     values, starts = [], []
-    for i in range(runs):
+    for i in range(short_runs):
         seconds, info = builds.sphinx("html", DOCS, site, warm)
-        say(f"no-change rebuild, run {i + 1}/{runs}: {seconds:.2f} s, {info['browser_starts']} browser start(s)")
+        say(f"no-change rebuild, run {i + 1}/{short_runs}: {seconds:.2f} s, {info['browser_starts']} browser start(s)")
         values.append(seconds)
         starts.append(info["browser_starts"])
     figures["nochange_rebuild_s"] = stats(values, label="HTML rebuild, nothing changed", unit="s")
@@ -497,7 +498,7 @@ def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
     edit_out = tmp / "html-edit"
     builds.sphinx("html", copy, edit_out, warm, what="the build of the copy of docs/")
     values, starts = [], []
-    for i in range(runs):
+    for i in range(short_runs):
         sentence = f"Benchmark sentence {i + 1}: the group reads the trigger chain again together."
         with open(copy / EDITED_PAGE, "a", encoding="utf-8") as page:
             page.write(f"\n{sentence}\n")
@@ -505,7 +506,7 @@ def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
         built = (edit_out / EDITED_PAGE).with_suffix(".html").read_text(encoding="utf-8")
         if sentence not in built:
             raise BenchError(f"the edit rebuild did not rebuild {EDITED_PAGE}")
-        say(f"rebuild after editing {EDITED_PAGE}, run {i + 1}/{runs}: {seconds:.2f} s, "
+        say(f"rebuild after editing {EDITED_PAGE}, run {i + 1}/{short_runs}: {seconds:.2f} s, "
             f"{info['browser_starts']} browser start(s)")
         values.append(seconds)
         starts.append(info["browser_starts"])
@@ -513,26 +514,25 @@ def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
                                       unit="s", browser_starts=starts)
 
     # 5. PDF, empty cache then warm (the first cold run's cache, which has the PDFs).
-    values, infos = [], []
-    for i in range(runs):
-        seconds, info = builds.pdf(tmp / f"latex-empty-{i}", tmp / f"pdf-cache-empty-{i}")
-        say(f"PDF build, empty diagram cache, run {i + 1}/{runs}: {seconds:.1f} s "
-            f"(sphinx {info['sphinx_s']:.1f} s, LaTeX {info['latex_s']:.1f} s, mermaid-cli {info['mermaid_cli_s']:.1f} s)")
-        values.append(seconds)
-        infos.append(info)
+    def pdf_runs(kind: str, cache_of_run) -> tuple[list[float], list[dict]]:
+        values, infos = [], []
+        for i in range(runs):
+            seconds, info = builds.pdf(tmp / f"latex-{kind}-{i}", cache_of_run(i))
+            say(f"PDF build, {kind} diagram cache, run {i + 1}/{runs}: {seconds:.1f} s "
+                f"(sphinx {info['sphinx_s']:.1f} s, LaTeX {info['latex_s']:.1f} s, "
+                f"mermaid-cli {info['mermaid_cli_s']:.1f} s, {info['browser_starts']} browser start(s))")
+            values.append(seconds)
+            infos.append(info)
+        return values, infos
+
+    values, infos = pdf_runs("empty", lambda i: tmp / f"pdf-cache-empty-{i}")
     figures["pdf_empty_cache_s"] = stats(values, label="PDF build, cold, empty diagram cache", unit="s",
                                          parts=infos)
     figures["pdf_empty_cache_mermaid_cli_s"] = stats([i["mermaid_cli_s"] for i in infos], unit="s",
                                                      label="  of which mermaid-cli")
     figures["pdf_empty_cache_latex_s"] = stats([i["latex_s"] for i in infos], unit="s",
                                                label="  of which LaTeX (make all-pdf)")
-    values, infos = [], []
-    for i in range(runs):
-        seconds, info = builds.pdf(tmp / f"latex-warm-{i}", tmp / "pdf-cache-empty-0")
-        say(f"PDF build, warm diagram cache, run {i + 1}/{runs}: {seconds:.1f} s "
-            f"(sphinx {info['sphinx_s']:.1f} s, LaTeX {info['latex_s']:.1f} s, {info['browser_starts']} browser start(s))")
-        values.append(seconds)
-        infos.append(info)
+    values, infos = pdf_runs("warm", lambda i: tmp / "pdf-cache-empty-0")
     figures["pdf_warm_cache_s"] = stats(values, label="PDF build, cold, warm diagram cache", unit="s",
                                         parts=infos)
     figures["pdf_warm_cache_latex_s"] = stats([i["latex_s"] for i in infos], unit="s",
@@ -559,10 +559,10 @@ def measure(tmp: Path, runs: int, browser_runs: int) -> dict:
             client_weights = weigh_site(relaxed, client_site, CLIENT_BOX, runs)
             say("diagram timings of both builds, taking turns; search timings")
             timed = time_diagrams({"this": (plain, site, PROJECT_BOX),
-                                   "client": (relaxed, client_site, CLIENT_BOX)}, browser_runs)
+                                   "client": (relaxed, client_site, CLIENT_BOX)}, short_runs)
             diagrams, client_diagrams = timed["this"], timed["client"]
-            search = time_search(plain, site, browser_runs)
-            blank = time_blank(plain, tmp, browser_runs)
+            search = time_search(plain, site, short_runs)
+            blank = time_blank(plain, tmp, short_runs)
             # The client-side build as a reader opening it from file:// gets it: plain Chromium.
             client_counts = diagram_counts(client_site, CLIENT_BOX)
             first_client_page = next(iter(client_counts))
@@ -695,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="manual-bench-"))
     try:
         check_tools()
-        say(f"{runs} run(s) of each build, {browser_runs} of each browser timing, in {tmp}")
+        say(f"{runs} run(s) of each build, {browser_runs} of each rebuild and browser timing, in {tmp}")
         result = measure(tmp, runs, browser_runs)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
@@ -720,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULT.parent.mkdir(exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
-    print(f"\n{runs} run(s) each, browser timings {browser_runs}; {result['seconds']:.0f} s in all; "
+    print(f"\n{runs} run(s) of each build, {browser_runs} of each rebuild and browser timing; {result['seconds']:.0f} s in all; "
           f"1-minute load average up to {max(LOADS, default=0):.1f} on {os.cpu_count()} CPUs; "
           f"written to {RESULT.relative_to(ROOT)}")
     if over:
