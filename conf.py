@@ -127,7 +127,10 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 html_last_updated_fmt = None
-html_copy_source = True
+# No copies of the Markdown sources in the site: facilitators never need them
+# (the repository holds them), the offline zip is smaller, and furo's "View
+# this page" link, which sat outside every landmark, goes with them.
+html_copy_source = False
 # No general index page: its only entries would be the glossary terms, which
 # the glossary lists and the search finds; furo links no index, and writing it
 # cost every rebuild a quarter of a second.

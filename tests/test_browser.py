@@ -347,6 +347,12 @@ def _axe(page, rules: list[str] | None) -> list[dict]:
         " help: v.help, nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))")
 
 
+#: Moderate findings the manual has mended, which must stay mended.
+MENDED = {"landmark-unique",  # furo's three <aside>s are named in _templates/page.html
+          "page-has-heading-one",  # _templates/search.html gives the search page its heading
+          }
+
+
 @pytest.mark.parametrize("name", ALL_PAGES)
 def test_axe_finds_nothing_serious_in_light_or_dark_mode(shared_tab: Visit, axe_findings: dict, name: str) -> None:
     assert AXE.is_file(), "node_modules/axe-core is missing: run `make setup` (npm ci)"
@@ -360,7 +366,7 @@ def test_axe_finds_nothing_serious_in_light_or_dark_mode(shared_tab: Visit, axe_
         page.evaluate("theme => { document.body.dataset.theme = theme; }", theme)
         for violation in _axe(page, rules):
             for node in violation["nodes"]:
-                if violation["impact"] in ("serious", "critical"):
+                if violation["impact"] in ("serious", "critical") or violation["id"] in MENDED:
                     serious.append(f"[{label}] {violation['id']} ({violation['impact']}) {node['target']}: "
                                    f"{node['summary']}")
                 else:

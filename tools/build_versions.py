@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Where the version bar goes: after the revision line in furo's announcement
 # bar (filled by _templates/page.html), above the page and outside <article>,
 # so the banner never starts a search snippet or a printed page.
-REVISION_LINE = re.compile(r'<aside class="announcement-content">\s*<p class="manual-version[^"]*">.*?</p>', re.S)
+REVISION_LINE = re.compile(r'<aside class="announcement-content"[^>]*>\s*<p class="manual-version[^"]*">.*?</p>', re.S)
 
 
 def git(repo: Path, *args: str) -> str:
