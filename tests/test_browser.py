@@ -475,6 +475,18 @@ def test_the_handouts_pdf_has_every_exercise_on_a_page_of_its_own(handouts_pdf: 
     assert sum(1 for text in texts if re.search(r"\bpage 1 of \d+", text)) == len(EXERCISE_PAGES)
 
 
+def test_no_page_of_the_handouts_is_empty_but_for_its_footer(handouts_pdf: Path) -> None:
+    empty = []
+    for number, text in enumerate(_pdf_pages(handouts_pdf), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in lines
+                if not re.search(r"\bpage \d+ of \d+$", line)          # the page footer: title, page number
+                and not line.startswith("Internet Offending Module")]  # the page footer's version line
+        if not body:
+            empty.append(number)
+    assert empty == [], "pages with nothing on them but a footer"
+
+
 def test_every_page_of_the_handouts_carries_the_version(handouts_pdf: Path) -> None:
     version, status = read_version(), release_info()[1]  # e.g. "Version 1.0.0: development version, ..."
     pages = [" ".join(text.split()) for text in _pdf_pages(handouts_pdf)]

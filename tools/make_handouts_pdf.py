@@ -68,6 +68,9 @@ def print_handouts(html_dir: Path, out_dir: Path, version: str, status: str) -> 
         parts = []
         for number, (name, title) in enumerate(pages, start=1):
             page.goto((html_dir / name).as_uri(), wait_until="load")
+            # Every sheet's own footer names the manual and its version: the handout's
+            # closing version line (for printing from the browser) would repeat it.
+            page.add_style_tag(content=".handout .handout-footer { display: none !important; }")
             page.evaluate("document.fonts.ready")
             part = Path(tmp) / f"{number:03d}.pdf"
             page.pdf(
