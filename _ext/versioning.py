@@ -79,6 +79,11 @@ def read_changelog(path: Path, today: dt.date | None = None) -> list[Release]:
     return releases
 
 
+def release_of(version: str, releases: list[Release]) -> Release | None:
+    """The change log's release of *version*; None while it is unreleased."""
+    return next((r for r in releases if r.version == version), None)
+
+
 def status_line(version: str, release: Release | None) -> str:
     if release is None:
         return f"Version {version}: {DEVELOPMENT}"
@@ -98,7 +103,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         logger.warning(error.message, location=f"{error.path}:{error.line}",
                        type="versioning", subtype="changelog")
         releases = []
-    release = next((r for r in releases if r.version == config.release), None)
+    release = release_of(config.release, releases)
     app.manual_release = release
     app.manual_status = status_line(config.release, release)
     if release is not None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from manual_tools import site_pages  # noqa: E402
 DOCS = ROOT / "docs"
 # Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
 BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
@@ -63,11 +65,7 @@ def html_build() -> Build:
 @pytest.fixture(scope="session")
 def html_pages(html_build: Build) -> dict[str, str]:
     """Every built HTML page, by path relative to the output folder."""
-    return {
-        str(path.relative_to(html_build.outdir)): path.read_text(encoding="utf-8")
-        for path in sorted(html_build.outdir.rglob("*.html"))
-        if "_static" not in path.parts and "_sources" not in path.parts
-    }
+    return {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from conftest import DOCS, ROOT, Build
 
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import VIEWPORT, launch, print_viewport, read_version, release_info  # noqa: E402
+from manual_tools import VIEWPORT, launch, print_viewport, read_version, release_info, site_pages  # noqa: E402
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # 14 pt in CSS pixels is 18.67 px.
@@ -182,18 +182,13 @@ def test_offline_zip_is_named_for_the_version_and_holds_the_site(offline_zip: Pa
 
 # -- every page, offline -------------------------------------------------------
 
-def _built_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts)
-
-
 def test_every_built_page_is_known_from_the_sources(site: Path) -> None:
-    assert _built_pages(site) == sorted(ALL_PAGES)
+    assert site_pages(site) == sorted(ALL_PAGES)
 
 
 def test_no_page_makes_a_request_outside_the_zip(tab: Visit, site: Path) -> None:
     """Every page, opened from file://: nothing from the network, no missing file, no script error."""
-    for name in _built_pages(site):
+    for name in site_pages(site):
         tab.open(name, settle=True)
     tab.open("search.html", "?q=" + quote("triggers"), settle=True)
     tab.page.wait_for_selector("ul.search li p.context")

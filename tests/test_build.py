@@ -146,12 +146,13 @@ def test_a_bad_page_fails_the_build_naming_file_and_line(tmp_path: Path, page: s
 
 # -- what each page loads (_ext/page_assets.py) --------------------------------
 
-LINKED = re.compile(r'<(?:link|script)\b[^>]*(?:href|src)="([^"]+)"')
 ICON_CLASSES = {"sd-octicon", "sd-material-icon"}
 
 
 def _loads(text: str, name: str) -> bool:
-    return any(name in url for url in LINKED.findall(text))
+    parser = ResourceParser()
+    parser.feed(text)
+    return any(name in url for url in parser.urls)
 
 
 def _design_classes(text: str) -> set[str]:

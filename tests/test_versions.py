@@ -16,19 +16,15 @@ import pytest
 from conftest import ROOT, sphinx_build
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from versioning import DEVELOPMENT, ChangelogError, read_changelog, status_line  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+from manual_tools import release_info  # noqa: E402
+from versioning import ChangelogError, read_changelog  # noqa: E402
 
 TODAY = dt.date.today()
 
 
-def expected_status() -> str:
-    version = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
-    releases = read_changelog(ROOT / "CHANGELOG.md")
-    return status_line(version, next((r for r in releases if r.version == version), None))
-
-
 def test_every_page_shows_the_version_and_its_status(html_pages: dict[str, str]) -> None:
-    status = expected_status()
+    status = release_info()[1]
     missing = [name for name, text in html_pages.items()
                if name != "search.html" and status not in text]
     assert missing == []

@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from make_offline_zip import make_zip  # noqa: E402
-from manual_tools import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, read_version  # noqa: E402
+from manual_tools import CHROMIUM, VIEWPORT, launch, read_version, site_pages  # noqa: E402
 
 DOCS = ROOT / "docs"
 RESULT = ROOT / "_build" / "bench.json"
@@ -244,11 +244,6 @@ def client_side_options(tmp: Path) -> list[str]:
 # -- pages -------------------------------------------------------------------
 
 
-def html_pages(html_dir: Path) -> list[str]:
-    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts)
-
-
 PROJECT_BOX = ".mermaid-diagram"
 CLIENT_BOX = "pre.mermaid"
 
@@ -258,7 +253,7 @@ def diagram_counts(html_dir: Path, box: str) -> dict[str, int]:
     pattern = (re.compile(r'<div class="mermaid-diagram">') if box == PROJECT_BOX
                else re.compile(r'<pre\b[^>]*\bclass="mermaid\b'))
     counts = {}
-    for page in html_pages(html_dir):
+    for page in site_pages(html_dir):
         found = len(pattern.findall((html_dir / page).read_text(encoding="utf-8")))
         if found:
             counts[page] = found
@@ -269,10 +264,7 @@ class Browser:
     """One running Chromium; each load gets a new browser context (no cache, no cookies)."""
 
     def __init__(self, playwright, extra_args: list[str] = ()):
-        args = list(dict.fromkeys([*CHROMIUM_ARGS, "--no-sandbox", "--disable-gpu",
-                                   "--disable-background-networking", "--no-first-run", *extra_args]))
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        self.args = args
+        self.browser = launch(playwright, extra_args)
 
     def close(self) -> None:
         self.browser.close()
@@ -341,7 +333,7 @@ def weigh_site(browser: Browser, html_dir: Path, box: str, runs: int) -> dict:
     counts = diagram_counts(html_dir, box)
     with_diagrams = set(counts)
     weights, files, network, failed = {}, {}, set(), set()
-    for page in html_pages(html_dir):
+    for page in site_pages(html_dir):
         loaded = browser.load(file_url(html_dir / page), box, counts.get(page, 0), weigh=True,
                               timeout_ms=15000)
         if loaded.get("timed_out"):  # diagrams that never draw: stop waiting for them

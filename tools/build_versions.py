@@ -31,6 +31,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from manual_tools import site_pages  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 # Where the version bar goes: after the revision line in furo's announcement
 # bar (filled by _templates/page.html), above the page and outside <article>,
@@ -71,11 +73,6 @@ def build(repo: Path, ref: str, outdir: Path, work: Path) -> None:
         git(repo, "worktree", "remove", "--force", str(tree))
 
 
-def pages(site: Path) -> set[str]:
-    return {str(p.relative_to(site)) for p in site.rglob("*.html")
-            if not {"_static", "_sources", "_images"} & set(p.relative_to(site).parts)}
-
-
 def link(page: str, target_rev: str, target_page: str) -> str:
     """Relative URL from OUT/<rev>/<page> to OUT/<target_rev>/<target_page>."""
     up = "../" * (page.count("/") + 1)
@@ -83,7 +80,7 @@ def link(page: str, target_rev: str, target_page: str) -> str:
 
 
 def decorate(out: Path, revs: list[str], current: str) -> None:
-    available = {rev: pages(out / rev) for rev in revs}
+    available = {rev: set(site_pages(out / rev)) for rev in revs}
     for rev in revs:
         for page in sorted(available[rev]):
             path = out / rev / page

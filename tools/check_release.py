@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from manual_tools import read_version  # noqa: E402
 from versioning import ChangelogError, read_changelog  # noqa: E402
 
 
@@ -34,7 +36,7 @@ def problems(root: Path) -> list[str]:
     for tag in git(root, "tag", "--list", "v*"):
         if tag[1:] not in releases:
             found.append(f"release tag {tag} has no '## {tag[1:]} — YYYY-MM-DD' section in {changelog}")
-    version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    version = read_version(root)
     for tag in git(root, "tag", "--points-at", "HEAD", "--list", "v*"):
         if tag[1:] != version:
             found.append(f"HEAD is tagged {tag}, but {root / 'VERSION'} says {version}")

@@ -15,21 +15,23 @@ artefact that is missing.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import check_release  # noqa: E402
+from manual_tools import release_info  # noqa: E402
+
 BUILD = ROOT / "_build"
 NAME = "internet-offending-module"
 
 
 def main() -> int:
-    check = subprocess.run([sys.executable, str(ROOT / "tools" / "check_release.py")], check=False)
-    if check.returncode != 0:
+    if check_release.main([__file__, str(ROOT)]) != 0:
         return 1
-    version = subprocess.run([sys.executable, str(ROOT / "tools" / "manual_version.py")],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = release_info()[0]
     wanted = {
         BUILD / "latex" / f"{NAME}.pdf": f"{NAME}-{version}.pdf",
         BUILD / "offline" / f"{NAME}-{version}-html.zip": f"{NAME}-{version}-html.zip",

@@ -32,11 +32,11 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-def launch(playwright):
+def launch(playwright, extra_args: list[str] = ()):
     """Start headless Chromium; stop with a clear message if it is not installed."""
     if not Path(CHROMIUM).is_file():
         raise SystemExit(f"{CHROMIUM} not found: install the Debian package 'chromium' (make setup)")
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args])
 
 
 def read_version(root: Path = ROOT) -> str:
@@ -53,14 +53,13 @@ def release_info(root: Path = ROOT) -> tuple[str, str]:
     """
     if str(root / "_ext") not in sys.path:
         sys.path.insert(0, str(root / "_ext"))
-    from versioning import ChangelogError, artefact_version, read_changelog, status_line
+    from versioning import ChangelogError, artefact_version, read_changelog, release_of, status_line
 
     version = read_version(root)
     try:
-        releases = read_changelog(root / "CHANGELOG.md")
+        release = release_of(version, read_changelog(root / "CHANGELOG.md"))
     except ChangelogError as error:
         raise SystemExit(str(error)) from None
-    release = next((r for r in releases if r.version == version), None)
     return artefact_version(version, release), status_line(version, release)
 
 
@@ -83,6 +82,16 @@ def checked_version(html_dir: Path, root: Path = ROOT) -> str:
     return version
 
 
+#: Folders of a built site that hold no pages of the manual.
+NOT_PAGES = {"_static", "_sources", "_images"}
+
+
+def site_pages(html_dir: Path) -> list[str]:
+    """Every page of a built site, as sorted paths relative to it ("modules/triggers.html")."""
+    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html")
+                  if not NOT_PAGES & set(p.relative_to(html_dir).parts))
+
+
 NEXT_LINK = re.compile(r'<link rel="next" title="[^"]*" href="([^"]+)"')
 HANDOUT = re.compile(r'<section\b[^>]*\bclass="handout"[^>]*>')
 HANDOUT_TITLE = re.compile(r'<p class="handout-title">(.*?)</p>', re.S)
@@ -103,9 +112,7 @@ def reading_order(html_dir: Path) -> list[str]:
 def exercise_pages(html_dir: Path) -> list[tuple[str, str]]:
     """(page, handout title) for every page with a handout, in reading order."""
     pages = reading_order(html_dir)
-    pages += sorted(str(p.relative_to(html_dir).as_posix()) for p in html_dir.rglob("*.html")
-                    if "_static" not in p.parts and "_sources" not in p.parts
-                    and p.relative_to(html_dir).as_posix() not in pages)
+    pages += [page for page in site_pages(html_dir) if page not in pages]
     found = []
     for page in pages:
         text = (html_dir / page).read_text(encoding="utf-8")
