@@ -44,6 +44,8 @@ extensions = [
     "offline_search",
     # Local: compiled HTML templates kept between builds (faster rebuilds).
     "template_cache",
+    # Local: the garbage collector skips long-lived objects, and the build at exit.
+    "gc_freeze",
 ]
 
 language = "en"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -216,3 +219,37 @@ def test_a_changed_template_is_used_on_the_next_build(tmp_path: Path) -> None:
         page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
         assert f'<meta name="template-marker" content="{marker}">' in page
     assert any((tmp_path / "html" / ".doctrees" / "jinja-bytecode").iterdir())
+
+
+# -- the garbage collector and long-lived objects (_ext/gc_freeze.py) -------------
+
+# Two builds in one Python process, as a tool that builds again without exiting would.
+TWO_BUILDS = """
+import gc, json, sys
+from sphinx.application import Sphinx
+src, out, conf = sys.argv[1:4]
+seen = {"before": gc.get_freeze_count()}
+for n in (1, 2):
+    app = Sphinx(src, conf, f"{out}/html{n}", f"{out}/doctrees{n}", "html", status=None, warning=sys.stderr)
+    seen[f"build {n}, set up"] = gc.get_freeze_count()
+    app.build()
+    seen[f"build {n}, finished"] = gc.get_freeze_count()
+    assert app.statuscode == 0
+print(json.dumps(seen))
+"""
+
+
+def test_a_build_freezes_what_it_has_made_and_a_later_build_in_the_same_process_unfreezes_it(
+        tmp_path: Path) -> None:
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", TWO_BUILDS, str(src), str(tmp_path), str(ROOT)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["before"] == 0
+    assert seen["build 1, set up"] == 0
+    assert seen["build 1, finished"] > 0
+    assert seen["build 2, set up"] == 0  # what build 1 left can be collected again
+    assert seen["build 2, finished"] > 0
