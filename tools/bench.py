@@ -6,15 +6,18 @@ Everything is measured on the real manual, in a temporary folder: the real
 ``docs/``, ``.cache/mermaid`` and ``_build/`` are never written; the only file
 written in the checkout is ``_build/bench.json``.  Each figure is the median
 of N runs (``--runs``, default 3; the two rebuilds and the browser timings,
-which take seconds or less, take max(N, 5)), shown
-with its min and max; ``--quick`` does one run of everything, for trying it out.
+which take seconds or less, take max(N, 7)), shown with its min and max;
+``--quick`` does one run of everything, for trying it out.
 
 What is measured:
 
 * HTML builds (``sphinx -b html -c . -n -W --keep-going -j auto -q``): cold
   (fresh output folder) with an empty diagram cache and with a warm one; a
   rebuild with nothing changed; a rebuild after one sentence is appended to one
-  topic page (in a copy of ``docs/``).  Every build's ``mermaid_cmd`` is
+  topic page (in a copy of ``docs/``).  This machine's speed swings from one
+  minute to the next, so the rebuilds' samples are spread over the run (one of
+  each per round, and a no-change rebuild after each PDF build), and a fixed
+  pure-Python workload is timed before each, for scale.  Every build's ``mermaid_cmd`` is
   ``tools/bench_mmdc.py``, which counts mermaid-cli runs, i.e. browser starts.
 * The PDF (``sphinx -b latex`` then ``make -C <dir> all-pdf LATEXMKOPTS=-silent``),
   with an empty diagram cache and with a warm one.
@@ -154,6 +157,19 @@ def stats(values: list[float], **extra) -> dict:
         return {"median": None, "min": None, "max": None, "values": [], **extra}
     return {"median": statistics.median(values), "min": min(values), "max": max(values),
             "values": values, **extra}
+
+
+#: This machine's speed, sampled before each rebuild: ms for a fixed pure-Python workload.
+SPEED: list[float] = []
+
+
+def speed_sample() -> None:
+    """Time a fixed pure-Python workload (no I/O): how fast the machine is just now."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i * i
+    SPEED.append((time.perf_counter() - started) * 1000)
 
 
 # -- builds ------------------------------------------------------------------
@@ -474,36 +490,43 @@ def measure(tmp: Path, runs: int, short_runs: int) -> dict:
     site = tmp / f"html-warm-{runs - 1}"
     client_site = tmp / f"client-{runs - 1}"
 
-    # 3. No-change rebuild of the last one (a quick figure: as many runs as the browser timings).
-    values, starts = [], []
-    for i in range(short_runs):
-        seconds, info = builds.sphinx("html", DOCS, site, warm)
-        say(f"no-change rebuild, run {i + 1}/{short_runs}: {seconds:.2f} s, {info['browser_starts']} browser start(s)")
-        values.append(seconds)
-        starts.append(info["browser_starts"])
-    figures["nochange_rebuild_s"] = stats(values, label="HTML rebuild, nothing changed", unit="s")
-    figures["nochange_rebuild_browser_starts"] = stats(starts, label="  browser starts in that rebuild",
-                                                       unit="count")
+    # 3 and 4. The two rebuilds.  This machine's speed swings from minute to minute (the
+    #    machine-speed figure shows by how much), so their samples are spread over the run:
+    #    one no-change rebuild and one edit rebuild in each round, and a no-change rebuild
+    #    after each PDF build below.  The edit rebuild appends a sentence to one topic page
+    #    of a copy of docs/.
+    nochange, nochange_starts = [], []
 
-    # 4. Rebuild after appending a sentence to one topic page, in a copy of docs/.
+    def nochange_sample(when: str) -> None:
+        speed_sample()
+        seconds, info = builds.sphinx("html", DOCS, site, warm)
+        say(f"no-change rebuild ({when}): {seconds:.2f} s, {info['browser_starts']} browser start(s)")
+        nochange.append(seconds)
+        nochange_starts.append(info["browser_starts"])
+
+    # Filled in after the PDF builds, which take samples too; here, for the table's order.
+    figures["nochange_rebuild_s"] = figures["nochange_rebuild_browser_starts"] = {}
     copy = copy_docs(tmp / "edit")
     edit_out = tmp / "html-edit"
     builds.sphinx("html", copy, edit_out, warm, what="the build of the copy of docs/")
     values, starts = [], []
     for i in range(short_runs):
+        nochange_sample(f"round {i + 1}/{short_runs}")
         sentence = f"Benchmark sentence {i + 1}: the group reads the trigger chain again together."
         with open(copy / EDITED_PAGE, "a", encoding="utf-8") as page:
             page.write(f"\n{sentence}\n")
+        speed_sample()
         seconds, info = builds.sphinx("html", copy, edit_out, warm)
         built = (edit_out / EDITED_PAGE).with_suffix(".html").read_text(encoding="utf-8")
         if sentence not in built:
             raise BenchError(f"the edit rebuild did not rebuild {EDITED_PAGE}")
-        say(f"rebuild after editing {EDITED_PAGE}, run {i + 1}/{short_runs}: {seconds:.2f} s, "
+        say(f"rebuild after editing {EDITED_PAGE}, round {i + 1}/{short_runs}: {seconds:.2f} s, "
             f"{info['browser_starts']} browser start(s)")
         values.append(seconds)
         starts.append(info["browser_starts"])
     figures["edit_rebuild_s"] = stats(values, label=f"HTML rebuild, one page edited ({EDITED_PAGE})",
                                       unit="s", browser_starts=starts)
+    figures["machine_speed_ms"] = {}  # filled in with the no-change rebuilds
 
     # 5. PDF, empty cache then warm (the first cold run's cache, which has the PDFs).
     def pdf_runs(kind: str, cache_of_run) -> tuple[list[float], list[dict]]:
@@ -515,6 +538,7 @@ def measure(tmp: Path, runs: int, short_runs: int) -> dict:
                 f"mermaid-cli {info['mermaid_cli_s']:.1f} s, {info['browser_starts']} browser start(s))")
             values.append(seconds)
             infos.append(info)
+            nochange_sample(f"after PDF build, {kind} diagram cache, run {i + 1}/{runs}")
         return values, infos
 
     values, infos = pdf_runs("empty", lambda i: tmp / f"pdf-cache-empty-{i}")
@@ -529,6 +553,11 @@ def measure(tmp: Path, runs: int, short_runs: int) -> dict:
                                         parts=infos)
     figures["pdf_warm_cache_latex_s"] = stats([i["latex_s"] for i in infos], unit="s",
                                               label="  of which LaTeX (make all-pdf)")
+    figures["nochange_rebuild_s"] = stats(nochange, label="HTML rebuild, nothing changed", unit="s")
+    figures["nochange_rebuild_browser_starts"] = stats(nochange_starts, label="  browser starts in that rebuild",
+                                                       unit="count")
+    figures["machine_speed_ms"] = stats(SPEED, unit="ms", label="  for scale: a fixed Python workload, "
+                                        "before each rebuild")
 
     # 6. The offline zip of each build.
     version = read_version()
@@ -679,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of builds")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
-    browser_runs = 1 if args.quick else max(runs, 5)
+    browser_runs = 1 if args.quick else max(runs, 7)
     started = time.perf_counter()
     load_before = os.getloadavg()
     if load_before[0] > 1.0:
