@@ -152,9 +152,14 @@ ICON_CLASSES = {"sd-octicon", "sd-material-icon"}
 
 
 def _loads(text: str, name: str) -> bool:
+    """Whether the page loads *name*, or carries it inside (_ext/inline_styles.py)."""
     parser = ResourceParser()
     parser.feed(text)
-    return any(name in url for url in parser.urls)
+    return any(name in url for url in parser.urls) or name in _carried_stylesheets(text)
+
+
+def _carried_stylesheets(text: str) -> list[str]:
+    return [source.rsplit("/", 1)[-1] for source in re.findall(r'<style data-source="([^"]+)"', text)]
 
 
 def _design_classes(text: str) -> set[str]:
@@ -219,6 +224,57 @@ def test_a_changed_template_is_used_on_the_next_build(tmp_path: Path) -> None:
         page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
         assert f'<meta name="template-marker" content="{marker}">' in page
     assert any((tmp_path / "html" / ".doctrees" / "jinja-bytecode").iterdir())
+
+
+# -- stylesheets inside each page (_ext/inline_styles.py) -------------------------
+
+def test_no_page_links_a_stylesheet_every_page_carries_furos_and_the_manuals(
+        html_pages: dict[str, str]) -> None:
+    assert [name for name, text in html_pages.items() if re.search(r"<link[^>]*stylesheet", text)] == []
+    missing = {name for name, text in html_pages.items()
+               if not {"furo.css", "furo-extensions.css", "manual.css"} <= set(_carried_stylesheets(text))}
+    assert missing == set()
+
+
+def test_each_carried_stylesheet_is_the_built_file_word_for_word(html_build: Build,
+                                                                   html_pages: dict[str, str]) -> None:
+    text = html_pages["modules/triggers.html"]
+    for source, css in re.findall(r'<style data-source="([^"]+)">\n(.*?)\n</style>', text, re.S):
+        assert css == (html_build.outdir / source).read_text(encoding="utf-8"), source
+
+
+def _styles_project(tmp_path: Path, css: str) -> tuple[Path, list[str]]:
+    """A one-page project whose html_static_path holds a manual.css with *css*."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "manual.css").write_text(css, encoding="utf-8")
+    return src, ["-D", f"html_static_path={static}"]
+
+
+def test_a_changed_stylesheet_reaches_pages_whose_text_did_not_change(tmp_path: Path) -> None:
+    src, options = _styles_project(tmp_path, ".first-rule { color: black; }\n")
+    assert sphinx_build(src, tmp_path / "html", "html", *options).ok
+    (tmp_path / "static" / "manual.css").write_text(".second-rule { color: black; }\n", encoding="utf-8")
+    build = sphinx_build(src, tmp_path / "html", "html", *options)
+    assert build.ok, build.output[-2000:]
+    page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert ".second-rule" in page and ".first-rule" not in page
+
+
+@pytest.mark.parametrize(("css", "message"), [
+    (".a { color: black; }\n.b { background: url(icon.png); }\n",
+     "manual.css:2: cannot be written inside the page: url(icon.png)"),
+    (".a::after { content: '</style>'; }\n", "manual.css: cannot be written inside the page: it contains '</style'"),
+], ids=["relative url", "end of the style element"])
+def test_a_stylesheet_that_cannot_go_inside_a_page_stops_the_build_naming_it(
+        tmp_path: Path, css: str, message: str) -> None:
+    src, options = _styles_project(tmp_path, css)
+    build = sphinx_build(src, tmp_path / "html", "html", *options)
+    assert build.returncode != 0
+    assert message in build.output
 
 
 # -- the garbage collector and long-lived objects (_ext/gc_freeze.py) -------------
