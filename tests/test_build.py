@@ -132,15 +132,21 @@ def test_unchanged_rebuild_starts_no_browser(html_build: Build, tmp_path: Path) 
     assert "all from the cache; no browser started" in again.output
 
 
+def _one_page_project(tmp_path: Path, text: str = "Text.\n") -> Path:
+    """docs/ of a project with one page, "Home", whose body is *text*."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "index.md").write_text("(home)=\n# Home\n\n" + text, encoding="utf-8")
+    return src
+
+
 @pytest.mark.parametrize(("page", "expected"), [
     ("```{mermaid}\n:caption: A broken chain\n:alt: Nothing\n\nflowchart TD\n  A[ --> --> ((\n```\n",
      r"index\.md:4: WARNING: Mermaid diagram 'A broken chain' could not be rendered:\n.*Parse error"),
     ("See {ref}`mod-nowhere`.\n", r"index\.md:4: WARNING: undefined label: 'mod-nowhere'"),
 ], ids=["broken-diagram", "broken-cross-reference"])  # diagrams without alt or caption: test_rules.py
 def test_a_bad_page_fails_the_build_naming_file_and_line(tmp_path: Path, page: str, expected: str) -> None:
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text("(home)=\n# Home\n\n" + page, encoding="utf-8")
+    src = _one_page_project(tmp_path, page)
     build = sphinx_build(src, tmp_path / "html")
     assert build.returncode != 0
     assert re.search(expected, build.warnings, re.S), build.warnings
@@ -210,9 +216,7 @@ def test_the_code_stylesheet_loads_only_where_there_is_code(html_pages: dict[str
 
 def test_a_changed_template_is_used_on_the_next_build(tmp_path: Path) -> None:
     """Compiled templates are cached between builds; an edited template must not be served stale."""
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    src = _one_page_project(tmp_path)
     templates = tmp_path / "templates"
     templates.mkdir()
     base = templates / "base.html"  # furo's page template extends it
@@ -245,9 +249,7 @@ def test_each_carried_stylesheet_is_the_built_file_word_for_word(html_build: Bui
 
 def _styles_project(tmp_path: Path, css: str) -> tuple[Path, list[str]]:
     """A one-page project whose html_static_path holds a manual.css with *css*."""
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    src = _one_page_project(tmp_path)
     static = tmp_path / "static"
     static.mkdir()
     (static / "manual.css").write_text(css, encoding="utf-8")
@@ -297,9 +299,7 @@ print(json.dumps(seen))
 
 def test_a_build_freezes_what_it_has_made_and_a_later_build_in_the_same_process_unfreezes_it(
         tmp_path: Path) -> None:
-    src = tmp_path / "docs"
-    src.mkdir()
-    (src / "index.md").write_text("(home)=\n# Home\n\nText.\n", encoding="utf-8")
+    src = _one_page_project(tmp_path)
     done = subprocess.run([sys.executable, "-c", TWO_BUILDS, str(src), str(tmp_path), str(ROOT)],
                           capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
