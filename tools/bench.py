@@ -716,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="manual-bench-"))
     try:
         check_tools()
-        say(f"{runs} run(s) of each build, {browser_runs} of each rebuild and browser timing, in {tmp}")
+        say(f"{runs} run(s) of each build, {browser_runs} rounds of rebuilds and of browser timings, in {tmp}")
         result = measure(tmp, runs, browser_runs)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
@@ -741,7 +741,9 @@ def main(argv: list[str] | None = None) -> int:
     RESULT.parent.mkdir(exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
-    print(f"\n{runs} run(s) of each build, {browser_runs} of each rebuild and browser timing; {result['seconds']:.0f} s in all; "
+    nochange = len(result["figures"]["nochange_rebuild_s"]["values"])
+    print(f"\n{runs} run(s) of each build, {browser_runs} of the edit rebuild and of each browser timing, "
+          f"{nochange} of the no-change rebuild (spread over the run); {result['seconds']:.0f} s in all; "
           f"1-minute load average up to {max(LOADS, default=0):.1f} on {os.cpu_count()} CPUs; "
           f"written to {RESULT.relative_to(ROOT)}")
     if over:
