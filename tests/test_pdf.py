@@ -6,8 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from conftest import DOCS, Build
 from test_build import MERMAID_FENCE
 
