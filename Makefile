@@ -5,9 +5,10 @@
 # and the Node tools (npm ci).  Later runs install nothing.
 
 # Debian's own Python where there is one, else python3 from PATH.  The set-up is for
-# Debian 12, whose Python is built with profile-guided optimisation: a rebuild of the
-# manual runs about a sixth faster on it than on a Python compiled without (README,
-# "Performance").  `make PYTHON=python3.12 setup` makes .venv again with another.
+# Debian 12, whose Python is built with profile-guided and link-time optimisation, and
+# without a shared libpython: a rebuild of the manual runs about a sixth faster on it
+# than on a Python built with default settings (README, "Performance").  Whenever
+# PYTHON names a different Python, .venv is made again.
 PYTHON        ?= $(or $(wildcard /usr/bin/python3),python3)
 VENV          ?= .venv
 SPHINXBUILD   ?= $(VENV)/bin/sphinx-build
