@@ -27,7 +27,9 @@ What is measured:
   then, for the heaviest and the median page, N more loads.  Time from opening a
   page (a new browser context each load, in a browser already running) to every
   diagram drawn with a size, for every page with diagrams (the slowest page
-  counts); time from opening ``search.html?q=triggers`` to the first result.
+  counts; each page is opened three times the browser timings' runs, 21 by
+  default, since with fewer, which page comes out slowest is mostly chance);
+  time from opening ``search.html?q=triggers`` to the first result.
 * The offline zip (tools/make_offline_zip.py, ZIP_DEFLATED).
 * Side by side: the same manual built with ordinary client-side Mermaid
   (sphinxcontrib-mermaid's ``raw`` output, mermaid.js served from the build
@@ -261,6 +263,8 @@ def client_side_options(tmp: Path) -> list[str]:
 
 
 PROJECT_BOX = ".mermaid-diagram"
+#: This build's pages with diagrams are each opened this many times the browser timings' runs.
+DIAGRAM_LOADS = 3
 CLIENT_BOX = "pre.mermaid"
 
 
@@ -374,20 +378,23 @@ def weigh_site(browser: Browser, html_dir: Path, box: str, runs: int) -> dict:
             "network_requests": sorted(network), "failed_requests": sorted(failed)}
 
 
-def time_diagrams(sites: dict[str, tuple[Browser, Path, str]], runs: int) -> dict[str, dict]:
+def time_diagrams(sites: dict[str, tuple[Browser, Path, str, int]]) -> dict[str, dict]:
     """For every page with diagrams: ms from opening it to every diagram drawn; the slowest page counts.
 
-    *sites* maps a name to (browser, built HTML, diagram selector).  The sites take turns, one
-    load of each of their pages per round, so that the machine's ups and downs fall on all alike.
+    *sites* maps a name to (browser, built HTML, diagram selector, loads of each page).  The sites
+    take turns, one load of each of their pages per round while they have loads left, so that the
+    machine's ups and downs fall on all alike.
     """
-    counts = {name: diagram_counts(html_dir, box) for name, (_, html_dir, box) in sites.items()}
+    counts = {name: diagram_counts(html_dir, box) for name, (_, html_dir, box, _) in sites.items()}
     per_page = {name: {page: [] for page in counts[name]} for name in sites}
     timings = {name: {page: [] for page in counts[name]} for name in sites}
     errors = dict.fromkeys(sites, 0)
-    for browser, html_dir, box in sites.values():
+    for browser, html_dir, box, _ in sites.values():
         browser.load(file_url(html_dir / "index.html"), box, 0)  # warm-up, not counted
-    for _ in range(runs):
-        for name, (browser, html_dir, box) in sites.items():
+    for round_ in range(max(loads for *_, loads in sites.values())):
+        for name, (browser, html_dir, box, loads) in sites.items():
+            if round_ >= loads:
+                continue
             for page, expected in counts[name].items():
                 if None in per_page[name][page]:
                     continue  # it never drew: do not wait for it again
@@ -579,8 +586,12 @@ def measure(tmp: Path, runs: int, short_runs: int) -> dict:
             say("page weights of the client-side build (--allow-file-access-from-files)")
             client_weights = weigh_site(relaxed, client_site, CLIENT_BOX, runs)
             say("diagram timings of both builds, taking turns; search timings")
-            timed = time_diagrams({"this": (plain, site, PROJECT_BOX),
-                                   "client": (relaxed, client_site, CLIENT_BOX)}, short_runs)
+            # The slowest page's median is the figure.  With 7 loads a page, which page came out
+            # slowest was chance (a different page in each of three runs), and its median 16 to 44 ms
+            # above that page's median over all 21 loads, while all but one page had medians within
+            # 10 ms of each other over those 21.  So this build's pages take three times the loads.
+            timed = time_diagrams({"this": (plain, site, PROJECT_BOX, DIAGRAM_LOADS * short_runs),
+                                   "client": (relaxed, client_site, CLIENT_BOX, short_runs)})
             diagrams, client_diagrams = timed["this"], timed["client"]
             search = time_search(plain, site, short_runs)
             blank = time_blank(plain, tmp, short_runs)
@@ -742,7 +753,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
     nochange = len(result["figures"]["nochange_rebuild_s"]["values"])
-    print(f"\n{runs} run(s) of each build, {browser_runs} of the edit rebuild and of each browser timing, "
+    print(f"\n{runs} run(s) of each build, {browser_runs} of the edit rebuild and of each browser timing "
+          f"({DIAGRAM_LOADS * browser_runs} of each of this build's pages with diagrams), "
           f"{nochange} of the no-change rebuild (spread over the run); {result['seconds']:.0f} s in all; "
           f"1-minute load average up to {max(LOADS, default=0):.1f} on {os.cpu_count()} CPUs; "
           f"written to {RESULT.relative_to(ROOT)}")
