@@ -24,7 +24,8 @@ PDFNAME       = internet-offending-module.pdf
 DEBIAN_STAMP  = $(VENV)/.debian-packages
 PYTHON_STAMP  = $(VENV)/.python-packages
 NODE_STAMP    = node_modules/.npm-packages
-# Which Python PYTHON is; rewritten only when that changes, and .venv is made again then.
+# Which Python PYTHON is (asked with -S: no site-packages needed); rewritten only when
+# that changes, and .venv is made again then.
 PYTHON_USED   = $(VENV)/.python-interpreter
 PYTHON_ID     = import sys; print(sys.base_prefix, sys.version)
 
@@ -48,11 +49,11 @@ $(DEBIAN_STAMP): tools/debian-packages.txt tools/ensure_debian_packages.py
 
 $(PYTHON_USED): FORCE
 	@mkdir -p $(VENV)
-	@$(PYTHON) -c '$(PYTHON_ID)' > $@.new
+	@$(PYTHON) -S -c '$(PYTHON_ID)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 $(PYTHON_STAMP): requirements.txt $(PYTHON_USED) | $(DEBIAN_STAMP)
-	@if [ -e $(VENV)/pyvenv.cfg ] && ! $(VENV)/bin/python -c '$(PYTHON_ID)' 2>/dev/null | cmp -s - $(PYTHON_USED); then \
+	@if [ -e $(VENV)/pyvenv.cfg ] && ! $(VENV)/bin/python -S -c '$(PYTHON_ID)' 2>/dev/null | cmp -s - $(PYTHON_USED); then \
 	  echo "$(VENV) was made with another Python: making it again with $(PYTHON)"; \
 	  rm -rf $(VENV)/bin $(VENV)/include $(VENV)/lib $(VENV)/lib64 $(VENV)/pyvenv.cfg; \
 	fi
