@@ -92,6 +92,9 @@ mermaid_build_config = {
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False, "useMaxWidth": True},
     "fontFamily": "DejaVu Sans, Verdana, sans-serif",
+    # Pie charts' labels at the page's body size (Mermaid's are 17 px): each size of
+    # type is set up once before a page first paints (README, "Performance").
+    "themeVariables": {"pieSectionTextSize": "16px", "pieLegendTextSize": "16px"},
 }
 # Debian's Chromium: puppeteer downloads no browser of its own here.
 mermaid_build_puppeteer = {
