@@ -4,12 +4,7 @@
 # everything up: Debian packages (apt-get, as root), Python packages in .venv,
 # and the Node tools (npm ci).  Later runs install nothing.
 
-# Debian's own Python where there is one, else python3 from PATH.  The set-up is for
-# Debian 12, whose Python is built with profile-guided and link-time optimisation, and
-# without a shared libpython: a rebuild of the manual runs about a sixth faster on it
-# than on a Python built with default settings (README, "Performance").  Whenever
-# PYTHON names a different Python, .venv is made again.
-PYTHON        ?= $(or $(wildcard /usr/bin/python3),python3)
+PYTHON        ?= python3
 VENV          ?= .venv
 SPHINXBUILD   ?= $(VENV)/bin/sphinx-build
 # Strict everywhere: nitpicky, warnings are errors, and all of them reported.
@@ -24,10 +19,6 @@ PDFNAME       = internet-offending-module.pdf
 DEBIAN_STAMP  = $(VENV)/.debian-packages
 PYTHON_STAMP  = $(VENV)/.python-packages
 NODE_STAMP    = node_modules/.npm-packages
-# Which Python PYTHON is (asked with -S: no site-packages needed); rewritten only when
-# that changes, and .venv is made again then.
-PYTHON_USED   = $(VENV)/.python-interpreter
-PYTHON_ID     = import sys; print(sys.base_prefix, sys.version)
 
 .DEFAULT_GOAL := help
 
@@ -47,16 +38,7 @@ $(DEBIAN_STAMP): tools/debian-packages.txt tools/ensure_debian_packages.py
 	$(PYTHON) tools/ensure_debian_packages.py tools/debian-packages.txt
 	@mkdir -p $(VENV) && touch $@
 
-$(PYTHON_USED): FORCE
-	@mkdir -p $(VENV)
-	@$(PYTHON) -S -c '$(PYTHON_ID)' > $@.new
-	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
-
-$(PYTHON_STAMP): requirements.txt $(PYTHON_USED) | $(DEBIAN_STAMP)
-	@if [ -e $(VENV)/pyvenv.cfg ] && ! $(VENV)/bin/python -S -c '$(PYTHON_ID)' 2>/dev/null | cmp -s - $(PYTHON_USED); then \
-	  echo "$(VENV) was made with another Python: making it again with $(PYTHON)"; \
-	  rm -rf $(VENV)/bin $(VENV)/include $(VENV)/lib $(VENV)/lib64 $(VENV)/pyvenv.cfg; \
-	fi
+$(PYTHON_STAMP): requirements.txt | $(DEBIAN_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
@@ -125,10 +107,6 @@ handouts: html ## Print every exercise's handout into one A4 PDF, into _build/ha
 
 screenshots: handouts ## Screenshots of pages, a printed exercise and the handouts PDF, into _build/screenshots
 	$(VENV)/bin/python tools/make_screenshots.py $(BUILDDIR)/html $(BUILDDIR)/handouts $(BUILDDIR)/screenshots
-
-# A prerequisite that is never up to date: its target's recipe always runs.
-.PHONY: FORCE
-FORCE:
 
 # Source files are never targets of the catch-all below.
 Makefile requirements.txt package.json package-lock.json \

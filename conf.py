@@ -38,16 +38,8 @@ extensions = [
     "curriculum",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
-    # Local: pages load sphinx-design's and Pygments' stylesheets only where used.
-    "page_assets",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
     "offline_search",
-    # Local: compiled HTML templates kept between builds (faster rebuilds).
-    "template_cache",
-    # Local: stylesheets written inside each page (faster first paint from file://).
-    "inline_styles",
-    # Local: the garbage collector skips long-lived objects, and the build at exit.
-    "gc_freeze",
 ]
 
 language = "en"
@@ -92,9 +84,6 @@ mermaid_build_config = {
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False, "useMaxWidth": True},
     "fontFamily": "DejaVu Sans, Verdana, sans-serif",
-    # Pie charts' labels at the page's body size (Mermaid's are 17 px): each size of
-    # type is set up once before a page first paints (README, "Performance").
-    "themeVariables": {"pieSectionTextSize": "16px", "pieLegendTextSize": "16px"},
 }
 # Debian's Chromium: puppeteer downloads no browser of its own here.
 mermaid_build_puppeteer = {
