@@ -36,6 +36,8 @@ extensions = [
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
     "curriculum",
+    # Local: the marked box for programme wording no longer used as written.
+    "programme_wording",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).

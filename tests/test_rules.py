@@ -67,6 +67,16 @@ The law is in the Sexual Offences Act {cite:p}`soa2003`.
 
 - A chain can be broken at any step.
 
+::::{programme-wording}
+:reason: It blames the whole person; the group talks about the behaviour.
+
+I am a bad person.
+
+:::{say-instead}
+What I did was wrong, and I can change what I do.
+:::
+::::
+
 ## Activities
 
 - {ref}`ex-one-exercise`: each group member maps one chain.
@@ -414,6 +424,24 @@ CASES = {
         EXERCISE, "ask for help.", "ask for help from a friend or a carer or a person I trust at home.",
         "curriculum.easy-read", r"handout sentence of 20 words \(at most 15\): 'It is OK to ask for help.*'",
         "It is OK"),
+    # -- programme wording no longer used as written: its box and where it may go
+    "programme-wording-without-reason": Case(
+        TOPIC, ":reason: It blames the whole person; the group talks about the behaviour.\n", "",
+        "curriculum.programme-wording", r"a programme-wording box needs ':reason:', saying why .*",
+        "{programme-wording}"),
+    "programme-wording-without-say-instead": Case(
+        TOPIC, ":::{say-instead}\nWhat I did was wrong, and I can change what I do.\n:::\n", "",
+        "curriculum.programme-wording", r"a programme-wording box needs exactly one \{say-instead\} block, "
+        r"with what facilitators say instead \(found 0\)", "{programme-wording}"),
+    "programme-wording-inside-a-handout": Case(
+        EXERCISE, "It is OK to ask for help.\n", "It is OK to ask for help.\n\n::::{programme-wording}\n"
+        ":reason: Old words.\n\nI am bad.\n\n:::{say-instead}\nI did a wrong thing.\n:::\n::::\n",
+        "curriculum.programme-wording", r"programme wording is for facilitators: a programme-wording box cannot "
+        r"go inside group-member material \(handout\); put it in a facilitator section", "{programme-wording}"),
+    "say-instead-outside-a-box": Case(
+        TOPIC, "Keep to feelings and situations.", "::::{say-instead}\nKeep to feelings.\n::::\n\nKeep to feelings and situations.",
+        "curriculum.programme-wording", r"a \{say-instead\} block belongs inside a \{programme-wording\} box",
+        "::::{say-instead}"),
     # -- labels and index pages
     "page-label-wrong": Case(
         GLOSSARY, "(ref-glossary)=", "(ref-words)=",
