@@ -65,7 +65,7 @@ def _section_text(html_pages: dict[str, str], page: str, heading: str) -> str:
 @pytest.mark.parametrize("exception", [
     "a child might get hurt",
     "a crime the police do not know about",
-    "your own life is in danger",
+    "my own life is in danger",
     "break a rule from a court or from probation",
 ])
 def test_consent_sheet_says_honestly_what_must_be_passed_on(html_pages: dict[str, str], exception: str) -> None:
@@ -81,13 +81,13 @@ def test_consent_sheet_gives_the_right_to_ask_refuse_and_stop(html_pages: dict[s
 
 def test_consent_sheet_checks_understanding_in_the_group_members_own_words(html_pages: dict[str, str]) -> None:
     text = _handout_text(html_pages, CONSENT)
-    assert "in your own words" in text
+    assert "in my own words" in text
     assert text.count("?") >= 3, "the check needs its questions"
 
 
 def test_consent_sheet_names_who_is_told_in_everyday_words(html_pages: dict[str, str]) -> None:
     text = _handout_text(html_pages, CONSENT)
-    assert "probation officer" in text and "police officer who checks on you" in text
+    assert "probation officer" in text and "police officer who checks on me" in text
 
 
 def test_consent_answers_go_on_the_record_not_the_sheet_that_goes_home(html_pages: dict[str, str]) -> None:
