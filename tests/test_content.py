@@ -212,9 +212,15 @@ def test_curriculum_lists_name_pages_by_label_and_need_no_normalising() -> None:
             assert item == normalise(item), f"{entry['name']}: write {item!r} with straight quotes and '-'"
 
 
-def test_topics_and_exercises_number_twelve_each() -> None:
+# The source programme's twelve exercises, and the two the clinical revision added (1.0.0):
+# the consent sheet and the good life plan.
+ADDED_IN_CLINICAL_REVISION = {"ex-agreeing-to-take-part", "ex-my-good-life-plan"}
+
+
+def test_twelve_topics_and_fourteen_exercises() -> None:
     assert len(TOPICS) == 12
-    assert len(EXERCISES) == 12
+    assert len(EXERCISES) == 14
+    assert ADDED_IN_CLINICAL_REVISION <= set(EXERCISES)
     assert all(label.startswith("mod-") for label in TOPICS)
     assert all(label.startswith("ex-") for label in EXERCISES)
 
