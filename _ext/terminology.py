@@ -13,8 +13,8 @@ What this adds:
   programme-wording box (class ``programme-original``, see
   ``programme_wording.py``) and the pages declared ``exempt``.  An avoided word
   is a warning naming the file, the line and what to use instead, so ``-W``
-  fails the build; the findings are kept with each page and reported on every
-  build, not only when the page is read again;
+  fails the build; a page with an avoided word is read again on every build
+  until it is fixed, so the build keeps failing;
 * the ``terminology-list`` directive: the declared list as a table, so that
   the "Words we use" page and the check never disagree.
 
@@ -179,6 +179,10 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             for _, word, instead in find(value, table):
                 found.add((own, lines.line(own, 1, word), word, instead))
     _store(env)[docname] = sorted(found, key=lambda f: (f[0], f[1] or 0, f[2]))
+    if found:
+        # Read the page again on the next build, so that it fails again until it is fixed:
+        # Sphinx checks consistency only when some page was read.
+        env.note_reread()
 
 
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
