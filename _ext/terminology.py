@@ -79,8 +79,8 @@ def find(text: str, table: dict) -> list[tuple[int, str, str]]:
     text = text.translate(FOLD)
     found = []
     for entry in table.get("avoid", []):
-        allowed = [range(m.start(), m.end()) for m in _pattern(entry.get("allowed", []), whole=False).finditer(text)] \
-            if entry.get("allowed") else []
+        phrases = _pattern(entry["allowed"], whole=False) if entry.get("allowed") else None
+        allowed = [range(m.start(), m.end()) for m in phrases.finditer(text)] if phrases else []
         for match in _pattern(entry["words"]).finditer(text):
             if any(match.start() in span and match.end() - 1 in span for span in allowed):
                 continue
