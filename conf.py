@@ -38,6 +38,8 @@ extensions = [
     "curriculum",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
+    # Local: the words the manual no longer uses, checked on every page.
+    "terminology",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).

@@ -495,3 +495,18 @@ def test_the_handouts_hold_nothing_for_facilitators_only(handouts_pdf: Path) -> 
     text = "\n".join(_pdf_pages(handouts_pdf))
     for chrome in ("Skip to content", "Exercises and handouts", "Copyright", "On this page", "Made with"):
         assert chrome not in text
+
+
+def test_the_handouts_hold_no_programme_wording_revised_for_safety(handouts_pdf: Path) -> None:
+    """tests/programme-wording.toml: no programme line or retired phrase is printed for group
+    members, and the revised wording that replaced them is (so the text read is the handouts')."""
+    from test_programme_wording import DECLARED, PROGRAMME_LINES, retired_in
+    from test_content import normalise
+
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(handouts_pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    text = normalise(raw)
+    assert [line for line in PROGRAMME_LINES if line in text] == []
+    assert retired_in(text) == []
+    revised = [line for entry in DECLARED for line in entry.get("revised", [])]
+    assert [line for line in revised if line not in text] == []

@@ -442,6 +442,23 @@ CASES = {
         TOPIC, "Keep to feelings and situations.", "::::{say-instead}\nKeep to feelings.\n::::\n\nKeep to feelings and situations.",
         "curriculum.programme-wording", r"a \{say-instead\} block belongs inside a \{programme-wording\} box",
         "::::{say-instead}"),
+    # -- terminology: a word the manual no longer uses, in each kind of place it is checked
+    "terminology-in-page-text": Case(
+        TOPIC, "starts a chain of thoughts and behaviour.", "starts a chain of thoughts and behaviour in offenders.",
+        "curriculum.terminology", r"'offenders' is a word the manual no longer uses: use 'group member' for the "
+        r"people in the group, or 'person who has offended' \(see the 'Words we use' page\).*", "in offenders"),
+    "terminology-in-diagram": Case(
+        TOPIC, "## Key messages",
+        "```{mermaid}\n:caption: Two boxes\n:alt: Box A leads to box B.\n\nflowchart TD\n  A[Pornography] --> B\n```"
+        "\n\n## Key messages",
+        "curriculum.terminology", r"'Pornography' is a word the manual no longer uses: use 'indecent images of "
+        r"children' for images of children.*", "A[Pornography]"),
+    "terminology-in-say-instead": Case(
+        TOPIC, "What I did was wrong, and I can change", "What I did was wrong, and offenders can change",
+        "curriculum.terminology", r"'offenders' is a word the manual no longer uses: .*", "offenders can change"),
+    "terminology-in-handout-title": Case(
+        EXERCISE, ":::{handout} My chain", ":::{handout} My chain as an ex-offender",
+        "curriculum.terminology", r"'ex-offender' is a word the manual no longer uses: .*", ":::{handout}"),
     # -- labels and index pages
     "page-label-wrong": Case(
         GLOSSARY, "(ref-glossary)=", "(ref-words)=",
@@ -496,6 +513,45 @@ def test_breaking_one_rule_fails_the_build_naming_file_line_and_rule(case: Case,
     line = line_of(text, case.at) if isinstance(case.at, str) else case.at
     build = sphinx_build(src, tmp_path / "html")
     assert_fails_with(build, src / case.name, line, case.message, case.tag)
+
+
+WORDS_PAGE = """\
+(ref-words-we-use)=
+# Words we use
+
+The older term, child pornography, is not used.
+
+```{terminology-list}
+```
+"""
+
+
+def test_avoided_words_pass_in_the_programmes_own_words_in_an_allowed_phrase_and_on_the_words_page(
+        tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    edit(src, TOPIC, "I am a bad person.", "I am a bad person, an offender.")
+    edit(src, TOPIC, "Keep to feelings and situations.",
+         "Keep to feelings and situations, and tell the offender manager of any risk.")
+    edit(src, "reference/words-we-use.md", None, WORDS_PAGE)
+    edit(src, "reference/index.md", "glossary\n", "glossary\nwords-we-use\n")
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+    page = (build.outdir / "reference" / "words-we-use.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*terminology-list.*?</table>', page, re.S)
+    assert table, "the words page has no terminology-list table"
+    assert "offender manager" in table.group(0) and "person who has offended" in table.group(0)
+
+
+def test_an_avoided_word_fails_the_next_build_too(tmp_path: Path) -> None:
+    """A page with an avoided word is read again on the next build, unchanged, and fails again."""
+    src = write_fixture(tmp_path)
+    text = edit(src, TOPIC, "Keep to feelings and situations.", "Keep to what offenders feel.")
+    first = sphinx_build(src, tmp_path / "html")
+    again = sphinx_build(src, tmp_path / "html")
+    assert first.returncode != 0
+    assert "0 added, 1 changed, 0 removed" in again.output  # only the page with the word
+    assert_fails_with(again, src / TOPIC, line_of(text, "what offenders feel"),
+                      r"'offenders' is a word the manual no longer uses: .*", "curriculum.terminology")
 
 
 # -- the real manual -----------------------------------------------------------

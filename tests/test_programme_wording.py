@@ -1,0 +1,138 @@
+"""Programme wording no longer used as written stays with facilitators, and out of group members' hands.
+
+The lines are declared in tests/programme-wording.toml.  Over the built HTML:
+each programme line is on each of its facilitator pages inside a programme-wording
+box's original wording (class ``programme-original``), and nowhere else on any
+page; no handout (class ``handout``) holds a programme line or a retired phrase;
+the revised wording is in the handouts named.  tests/test_browser.py checks the
+handouts PDF with the same declarations.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from test_content import normalise
+
+DECLARED = tomllib.loads(Path(__file__).with_name("programme-wording.toml").read_text(encoding="utf-8"))["revised"]
+IDS = [re.sub(r"\W+", "-", entry["name"]).strip("-") for entry in DECLARED]
+PROGRAMME_LINES = [line for entry in DECLARED for line in entry["programme"]]
+RETIRED = [phrase for entry in DECLARED for phrase in entry.get("retired", [])]
+
+
+def retired_in(text: str) -> list[str]:
+    """The retired phrases in *text*, as whole words, any case."""
+    return [p for p in RETIRED if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I)]
+
+
+def text_of(element) -> str:
+    return normalise(element.get_text(" "))
+
+
+@pytest.fixture(scope="session")
+def soups(html_pages: dict[str, str]) -> dict[str, BeautifulSoup]:
+    """Every built page's main content, parsed."""
+    parsed = {}
+    for path, html in html_pages.items():
+        article = BeautifulSoup(html, "html.parser").find("article", attrs={"role": "main"})
+        if article is not None:
+            parsed[path] = article
+    return parsed
+
+
+@pytest.fixture(scope="session")
+def by_label(soups: dict[str, BeautifulSoup]) -> dict[str, tuple[str, BeautifulSoup]]:
+    """Each page with a label (the id of its title's section), by label."""
+    found = {}
+    for path, soup in soups.items():
+        for section in soup.find_all("section", id=re.compile(r"^(mod|ex|guide|ref)-[a-z0-9-]+$")):
+            found.setdefault(section["id"], (path, soup))
+    return found
+
+
+def outside_boxes(soup: BeautifulSoup) -> str:
+    """The page's text without the programme's own words inside boxes."""
+    copy = BeautifulSoup(str(soup), "html.parser")
+    for original in copy.select(".programme-original"):
+        original.decompose()
+    return text_of(copy)
+
+
+# -- the declarations themselves ----------------------------------------------------
+
+
+def test_declarations_name_pages_by_label_and_need_no_normalising() -> None:
+    for entry in DECLARED:
+        assert entry["programme"] and entry["pages"], entry["name"]
+        for item in entry["programme"] + entry.get("revised", []):
+            assert item == normalise(item), f"{entry['name']}: write {item!r} with straight quotes and '-'"
+        assert ("revised" in entry) == ("handouts" in entry), f"{entry['name']}: revised wording and its handouts go together"
+
+
+def test_every_declared_programme_line_is_still_a_curriculum_item() -> None:
+    """The lists remain for facilitators: each declared line is one the curriculum test keeps."""
+    lists = tomllib.loads(Path(__file__).with_name("curriculum-lists.toml").read_text(encoding="utf-8"))["list"]
+    items = " ".join(item for entry in lists for item in entry["items"])
+    assert [line for line in PROGRAMME_LINES if line not in items] == []
+
+
+# -- on the facilitator pages ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", DECLARED, ids=IDS)
+def test_programme_lines_are_on_their_pages_inside_a_box(entry: dict, by_label: dict) -> None:
+    missing = []
+    for label in entry["pages"]:
+        assert label in by_label, f"no built page has the label {label!r}"
+        path, soup = by_label[label]
+        boxes = soup.select(".programme-wording .programme-original")
+        inside = " ".join(text_of(box) for box in boxes)
+        missing += [f"{label} ({path}): {line!r}" for line in entry["programme"] if line not in inside]
+    assert missing == [], "programme wording not inside a programme-wording box:\n" + "\n".join(missing)
+
+
+def test_programme_lines_appear_nowhere_outside_a_box(soups: dict[str, BeautifulSoup]) -> None:
+    found = []
+    for path, soup in sorted(soups.items()):
+        text = outside_boxes(soup)
+        found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
+    assert found == [], "programme wording outside a programme-wording box:\n" + "\n".join(found)
+
+
+def test_the_check_outside_boxes_would_see_a_line_that_was_there(by_label: dict) -> None:
+    """The helper removes only the boxes' original wording: the revised wording beside it stays."""
+    _, soup = by_label["mod-victim-empathy"]
+    text = outside_boxes(soup)
+    assert "Who made the child do this?" in text
+    assert "How was the child intimidated into posing for the camera?" not in text
+
+
+# -- in the handouts ------------------------------------------------------------------
+
+
+def test_no_handout_holds_programme_wording_or_a_retired_phrase(soups: dict[str, BeautifulSoup]) -> None:
+    handouts = [(path, handout) for path, soup in soups.items() for handout in soup.select(".handout")]
+    assert len(handouts) >= 12
+    found = []
+    for path, handout in handouts:
+        text = text_of(handout)
+        found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
+        found += [f"{path}: retired {phrase!r}" for phrase in retired_in(text)]
+    assert found == [], "programme wording in a handout:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("entry", [e for e in DECLARED if "revised" in e], ids=[i for i, e in zip(IDS, DECLARED)
+                                                                                 if "revised" in e])
+def test_the_revised_wording_is_in_the_handouts_named(entry: dict, by_label: dict) -> None:
+    missing = []
+    for label in entry["handouts"]:
+        path, soup = by_label[label]
+        [handout] = soup.select(".handout")
+        text = text_of(handout)
+        missing += [f"{label}: {line!r}" for line in entry["revised"] if line not in text]
+    assert missing == [], "revised wording missing from a handout:\n" + "\n".join(missing)
