@@ -38,6 +38,8 @@ extensions = [
     "curriculum",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
+    # Local: every bibliography entry is cited somewhere, or the build fails.
+    "unused_references",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
