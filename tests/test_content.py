@@ -343,7 +343,7 @@ def test_who_manages_group_members_has_its_own_label_for_other_pages(
     """ref-law-mappa: MAPPA, PPANI and the police offender manager, linked from the safeguarding guide."""
     path, content = _page(pages_by_label, "ref-law-mappa")
     assert path == _page(pages_by_label, "ref-law")[0]
-    for words in ("multi-agency public protection arrangements (MAPPA)",
+    for words in ("Multi-agency public protection arrangements (MAPPA)",
                   "Public Protection Arrangements Northern Ireland (PPANI)", "the police offender manager"):
         assert words in content.text
 
