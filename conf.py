@@ -40,6 +40,8 @@ extensions = [
     "programme_wording",
     # Local: the words the manual no longer uses, checked on every page.
     "terminology",
+    # Local: every bibliography entry is cited somewhere, or the build fails.
+    "unused_references",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).

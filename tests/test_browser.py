@@ -53,7 +53,7 @@ SEARCHES = {
     "making it OK": "modules/making-it-ok.html",
     "relapse prevention": "modules/relapse-prevention.html",
     "victim empathy": "modules/victim-empathy.html",
-    "grooming": "reference/law.html",  # its section "Contacting and grooming children"
+    "grooming": "reference/law-england-and-wales.html",  # its section "Contacting and grooming children"
     "Y-BOCS": "reference/screening-tools.html",
     "pie chart": "exercises/time-pie-chart.html",
     "collecting": "modules/collecting-and-compulsivity.html",

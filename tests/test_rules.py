@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOCS, ROOT, Build, sphinx_build
+from conftest import DOCS, ROOT, SHARED_RENDERER, Build, sphinx_build
 
 # -- the valid fixture project -----------------------------------------------
 
@@ -552,6 +552,55 @@ def test_an_avoided_word_fails_the_next_build_too(tmp_path: Path) -> None:
     assert "0 added, 1 changed, 0 removed" in again.output  # only the page with the word
     assert_fails_with(again, src / TOPIC, line_of(text, "what offenders feel"),
                       r"'offenders' is a word the manual no longer uses: .*", "curriculum.terminology")
+
+
+# -- the bibliography: every entry cited somewhere ----------------------------
+
+FIXTURE_BIB = """\
+@misc{soa2003,
+  author = {{UK Parliament}},
+  title = {Sexual Offences Act 2003},
+  year = {2003}
+}
+"""
+
+UNCITED_ENTRY = """
+@article{nobody2020,
+  author = {Nobody, Anne},
+  title = {A Study Nobody Cites},
+  journal = {Journal of Examples},
+  year = {2020}
+}
+"""
+
+
+def project_with_its_own_bibliography(root: Path) -> Path:
+    """The fixture as a project of its own: a copy of the configuration, with docs/ and a .bib inside it.
+
+    The other fixture builds borrow the manual's .bib, from outside their source folder, and
+    _ext/unused_references.py checks only a project's own; here the fixture's .bib is its own.
+    """
+    project = Path(shutil.copytree(ROOT, root / "project", ignore=shutil.ignore_patterns(
+        "docs", "_build", "dist", "node_modules", ".venv", ".cache", ".git", "__pycache__", ".pytest_cache")))
+    src = write_fixture(project)
+    (src / "reference" / "references.bib").write_text(FIXTURE_BIB, encoding="utf-8")
+    return project
+
+
+def test_a_bibliography_entry_cited_nowhere_fails_every_build_naming_file_and_line(tmp_path: Path) -> None:
+    project = project_with_its_own_bibliography(tmp_path)
+    src, out = project / "docs", tmp_path / "html"
+    own = ["-c", str(project), *SHARED_RENDERER]
+    cited = sphinx_build(src, out, "html", *own)
+    assert cited.ok, cited.warnings or cited.output[-2000:]
+
+    bib = src / "reference" / "references.bib"
+    text = edit(src, "reference/references.bib", None, FIXTURE_BIB + UNCITED_ENTRY)
+    message = (r"bibliography entry 'nobody2020' is cited nowhere: cite it on a page with "
+               r"\{cite:p\}`nobody2020`, or remove it from references\.bib")
+    for build in (sphinx_build(src, out, "html", *own), sphinx_build(src, out, "html", *own)):
+        # The second build changes nothing, and fails again.
+        assert_fails_with(build, bib, line_of(text, "@article{nobody2020"), message, "references.unused")
 
 
 # -- the real manual -----------------------------------------------------------
