@@ -38,6 +38,8 @@ extensions = [
     "curriculum",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
+    # Local: where each handout goes afterwards (front matter `destination`), and boxes to tick.
+    "handout_sheet",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
