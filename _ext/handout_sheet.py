@@ -8,9 +8,9 @@ What this adds:
   checked with the other fields in ``page-kinds.toml``
   (``[kind.exercise.fields]``); the easy-read words for each value are declared
   there too (``[handout.destination.VALUE]``).  When a page is read, its
-  handout gets those words as its last part, a block with the class
-  ``handout-destination``, so the page, its print view and the PDF all show
-  them.  A handout on a page of another kind needs the same field in that
+  handout gets those words as its last part, a framed block with the class
+  ``handout-destination`` (kept whole on one page in the PDF), so the page,
+  its print view and the PDF all show them.  A handout on a page of another kind needs the same field in that
   page's front matter; without it (or with a value that has no words) the
   build fails here, naming the handout's line.  (On an exercise page the
   front-matter check reports a missing or wrong field, once.)
@@ -61,10 +61,33 @@ def _folders_with_field(schema: dict) -> set[str]:
     return {spec["folder"] for spec in schema.get("kind", {}).values() if FIELD in spec["fields"]}
 
 
-def _destination_block(value: str, spec: dict) -> nodes.container:
+class handout_destination(nodes.General, nodes.Element):
+    """Where the sheet goes afterwards: a framed block that is never split across two pages."""
+
+
+def visit_destination_html(self, node: handout_destination) -> None:
+    self.body.append(self.starttag(node, "div"))
+
+
+def depart_destination_html(self, node: handout_destination) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_destination_latex(self, node: handout_destination) -> None:
+    # A framed box the width of the text, kept whole on one page, and with the line before it.
+    self.body.append("\n\\par\\nopagebreak[4]\\medskip\\noindent{\\setlength{\\fboxsep}{6pt}\\fbox{"
+                     "\\begin{minipage}{\\dimexpr\\linewidth-2\\fboxsep-2\\fboxrule\\relax}"
+                     "\\setlength{\\parskip}{0.4em}\n")
+
+
+def depart_destination_latex(self, node: handout_destination) -> None:
+    self.body.append("\n\\end{minipage}}}\\par\n")
+
+
+def _destination_block(value: str, spec: dict) -> handout_destination:
     from sphinx_design.icons import get_octicon
 
-    block = nodes.container(classes=["handout-destination", f"handout-destination-{value}"])
+    block = handout_destination(classes=["handout-destination", f"handout-destination-{value}"])
     first, *rest = spec["words"]
     lead = nodes.paragraph()
     if spec.get("icon"):
@@ -115,13 +138,19 @@ def visit_tick_box_html(self, node: tick_box) -> None:
 
 
 def visit_tick_box_latex(self, node: tick_box) -> None:
-    self.body.append(r"\fbox{\rule{0pt}{0.9em}\hspace{0.9em}}")
+    # A square 0.8em across, drawn with a line thick enough to print: it fits a table row.
+    self.body.append(r"{\setlength{\fboxsep}{0pt}\setlength{\fboxrule}{0.8pt}"
+                     r"\fbox{\rule{0pt}{0.8em}\hspace{0.8em}}}")
     raise nodes.SkipNode
 
 
 def visit_tick_box_text(self, node: tick_box) -> None:
     self.add_text("\N{BALLOT BOX}")
     raise nodes.SkipNode
+
+
+def _pass(self, node: nodes.Node) -> None:
+    pass
 
 
 class TickBoxRole(SphinxRole):
@@ -135,8 +164,11 @@ class TickBoxRole(SphinxRole):
 
 def setup(app: Sphinx) -> dict:
     destinations()  # a mistake in the declared words stops the build at once, with the file's name
+    app.add_node(handout_destination, html=(visit_destination_html, depart_destination_html),
+                 latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass))
     app.add_node(tick_box, html=(visit_tick_box_html, None), latex=(visit_tick_box_latex, None),
                  text=(visit_tick_box_text, None))
     app.add_role("tick-box", TickBoxRole())
     app.connect("doctree-read", on_doctree_read)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: bump when the nodes this module leaves in the doctrees change.
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

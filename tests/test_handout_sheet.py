@@ -92,7 +92,7 @@ def test_a_tick_box_is_a_framed_box_in_latex(tmp_path: Path) -> None:
     build = sphinx_build(src, tmp_path / "latex", "latex")
     assert build.ok, build.warnings or build.output[-2000:]
     tex = next(build.outdir.glob("*.tex")).read_text(encoding="utf-8")
-    assert re.search(r"\\fbox\{\\rule\{0pt\}\{[\d.]+em\}\\hspace\{[\d.]+em\}\} I asked\.", tex)
+    assert re.search(r"\\fbox\{\\rule\{0pt\}\{[\d.]+em\}\\hspace\{[\d.]+em\}\}\} I asked\.", tex)
     # The destination words are in the handout's LaTeX, before the handout's closing version line.
     handout = tex[tex.index("My chain"):]
     assert handout.index(WORDS["group-record"][-1]) < handout.index("Internet Offending Module, version")
