@@ -42,6 +42,8 @@ extensions = [
     "terminology",
     # Local: every bibliography entry is cited somewhere, or the build fails.
     "unused_references",
+    # Local: where each handout goes afterwards (front matter `destination`), and boxes to tick.
+    "handout_sheet",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).

@@ -114,6 +114,7 @@ kind: exercise
 topic: [mod-one-topic]
 time: 30
 format: group
+destination: group-record
 ---
 
 (ex-one-exercise)=
@@ -365,6 +366,18 @@ CASES = {
         EXERCISE, "format: group", "format: workshop",
         "curriculum.front-matter", r"front matter field 'format' is 'workshop': it must be one of group, .*",
         "format:"),
+    "exercise-destination-missing": Case(
+        EXERCISE, "destination: group-record\n", "",
+        "curriculum.front-matter", r"front matter has no 'destination' field \(every exercise page needs one\)", 1),
+    "exercise-destination-unknown": Case(
+        EXERCISE, "destination: group-record", "destination: kitchen-table",
+        "curriculum.front-matter",
+        r"front matter field 'destination' is 'kitchen-table': it must be one of group-record, home",
+        "destination:"),
+    "handout-off-an-exercise-page-without-destination": Case(
+        GLOSSARY, "```{glossary}", ":::{handout} My words\nI can ask what a word means.\n:::\n\n```{glossary}",
+        "curriculum.handout-destination", r"a handout needs to say where the sheet goes afterwards: add "
+        r"'destination: group-record or home' to this page's front matter", ":::{handout} My words"),
     "exercise-topic-not-a-list": Case(
         EXERCISE, "topic: [mod-one-topic]", "topic: mod-one-topic",
         "curriculum.front-matter", r"front matter field 'topic' is 'mod-one-topic': it must be a list of labels.*",
