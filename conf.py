@@ -38,6 +38,10 @@ extensions = [
     "curriculum",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
+    # Local: pictures beside key points and cut-out cards (Mulberry symbols), with their checks.
+    "symbols",
+    # Local: each handout's readability, reported by every build, with the declared limits.
+    "readability",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
