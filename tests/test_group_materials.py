@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 from copy_symbols import named_symbols  # noqa: E402
 from curriculum import load_schema  # noqa: E402
-from manual_tools import launch, print_viewport, read_version, release_info  # noqa: E402
+from manual_tools import read_version, release_info  # noqa: E402
 
 CREDIT = load_schema()["pictures"]["credit"]
 A4_POINTS, A3_POINTS = (595, 842), (842, 1191)
@@ -83,23 +83,37 @@ def fixture_site(tmp_path_factory) -> Build:
     return build
 
 
+BOXES_JS = """() => [...document.querySelectorAll('.key-point')].map(point => {
+    const img = point.querySelector('.key-point-picture img');
+    const words = point.querySelector('.key-point-words');
+    return {img: img.getBoundingClientRect().toJSON(), words: words.getBoundingClientRect().toJSON(),
+            loaded: img.complete && img.naturalWidth > 0, visible: words.offsetParent !== null};
+})"""
+# Run in a process of its own: tests/test_browser.py keeps Playwright's sync API open for the
+# whole session, and a second one cannot start beside it in the same process.
+BOXES = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from manual_tools import VIEWPORT, launch, print_viewport
+from playwright.sync_api import sync_playwright
+with sync_playwright() as playwright:
+    browser = launch(playwright)
+    page = browser.new_page(viewport=print_viewport() if sys.argv[3] == "print" else VIEWPORT)
+    page.emulate_media(media=sys.argv[3])
+    page.goto(sys.argv[2], wait_until="load")
+    print(json.dumps(page.evaluate(sys.argv[4])))
+    browser.close()
+"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("media", ["screen", "print"])
 def test_each_key_points_picture_is_on_the_left_of_its_words(fixture_site: Build, media: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport=print_viewport() if media == "print" else {"width": 1280, "height": 900})
-        page.emulate_media(media=media)
-        page.goto((fixture_site.outdir / EXERCISE.replace(".md", ".html")).as_uri(), wait_until="load")
-        boxes = page.evaluate("""() => [...document.querySelectorAll('.key-point')].map(point => {
-            const img = point.querySelector('.key-point-picture img');
-            const words = point.querySelector('.key-point-words');
-            return {img: img.getBoundingClientRect().toJSON(), words: words.getBoundingClientRect().toJSON(),
-                    loaded: img.complete && img.naturalWidth > 0, visible: words.offsetParent !== null};
-        })""")
-        browser.close()
+    url = (fixture_site.outdir / EXERCISE.replace(".md", ".html")).as_uri()
+    done = subprocess.run([sys.executable, "-c", BOXES, str(ROOT / "tools"), url, media, BOXES_JS],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    boxes = json.loads(done.stdout)
     shown = [box for box in boxes if box["visible"]]
     assert len(shown) == (1 if media == "print" else 15)  # printed, the page shows its handout only
     for box in shown:
