@@ -38,8 +38,9 @@ $(DEBIAN_STAMP): tools/debian-packages.txt tools/ensure_debian_packages.py
 	$(PYTHON) tools/ensure_debian_packages.py tools/debian-packages.txt
 	@mkdir -p $(VENV) && touch $@
 
+# The virtual environment is made once; a new requirements.txt is installed into it.
 $(PYTHON_STAMP): requirements.txt | $(DEBIAN_STAMP)
-	$(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
@@ -63,10 +64,10 @@ versions: setup ## Build every release tag and main into _build/versions, with a
 	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions
 
 .PHONY: dist
-dist: setup ## Build the release artefacts (PDF, offline zip, handouts), named with the version, into dist/
+dist: setup ## Build the release artefacts (PDF, offline zip, handouts, workbook, posters), named with the version, into dist/
 	$(VENV)/bin/python tools/check_release.py
 	$(MAKE) clean-html
-	$(MAKE) pdf offline handouts
+	$(MAKE) pdf offline handouts workbook posters
 	$(VENV)/bin/python tools/make_dist.py
 
 .PHONY: clean-html
@@ -104,6 +105,17 @@ offline: html ## Zip the HTML manual for use without a network, into _build/offl
 
 handouts: html ## Print every exercise's handout into one A4 PDF, into _build/handouts
 	$(VENV)/bin/python tools/make_handouts_pdf.py $(BUILDDIR)/html $(BUILDDIR)/handouts
+
+# For the group: a workbook for each group member, cut-out cards and posters of the diagrams.
+.PHONY: workbook cards posters
+workbook: html ## A group member's workbook (cover, contents, every handout, words with pictures), one A4 PDF in _build/workbook
+	$(VENV)/bin/python tools/make_workbook.py $(BUILDDIR)/html $(BUILDDIR)/workbook
+
+cards: html ## The exercises' cut-out cards, large print, eight to an A4 sheet with crop marks, in _build/cards
+	$(VENV)/bin/python tools/make_cards.py $(BUILDDIR)/html $(BUILDDIR)/cards
+
+posters: html ## Every diagram as an A3 poster with its caption, vector, in _build/posters
+	$(VENV)/bin/python tools/make_posters.py $(BUILDDIR)/html $(BUILDDIR)/posters
 
 screenshots: handouts ## Screenshots of pages, a printed exercise and the handouts PDF, into _build/screenshots
 	$(VENV)/bin/python tools/make_screenshots.py $(BUILDDIR)/html $(BUILDDIR)/handouts $(BUILDDIR)/screenshots

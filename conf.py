@@ -44,6 +44,10 @@ extensions = [
     "unused_references",
     # Local: where each handout goes afterwards (front matter `destination`), and boxes to tick.
     "handout_sheet",
+    # Local: pictures beside key points and cut-out cards (Mulberry symbols), with their checks.
+    "symbols",
+    # Local: each handout's readability, reported by every build, with the declared limits.
+    "readability",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).

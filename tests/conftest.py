@@ -28,6 +28,14 @@ SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}
                    "-D", f"mermaid_build_cache={ROOT / '.cache' / 'mermaid'}"]
 
 
+def pytest_configure(config) -> None:
+    """The markers of tests that need Chromium or read PDFs (unless registered already)."""
+    known = " ".join(config.getini("markers"))
+    for name, about in (("browser", "drives Debian's Chromium"), ("pdf", "builds or reads a PDF")):
+        if f"{name}:" not in known:
+            config.addinivalue_line("markers", f"{name}: {about}")
+
+
 @dataclass
 class Build:
     """The result of one sphinx-build run."""

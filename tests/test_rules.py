@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import DOCS, ROOT, SHARED_RENDERER, Build, sphinx_build
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from curriculum import load_schema  # noqa: E402
 
 # -- the valid fixture project -----------------------------------------------
 
@@ -143,7 +147,8 @@ Keep to feelings and situations.
 ## Handout
 
 :::{handout} My chain
-{octicon}`light-bulb;1.5em` **I can break the chain at any step.**
+{key-point}`think_,_to` **I can break the chain at any step.**
+I can stop and think.
 
 I can talk to a person I trust when I feel low.
 It is OK to ask for help.
@@ -175,6 +180,18 @@ trigger
 ```
 """,
 }
+
+# The fixture's cut-out cards, added to its exercise's Materials by the builds that show them.
+CARDS = """
+:::{cards} Chain cards
+:numbered:
+
+good | I can **stop** and think.
+bad | I keep going.
+:::
+"""
+# The fixture's pictures are the ones templates/exercise-page.md names, so the project always has them.
+PICTURES_ON = ("-D", "pictures_required=1")
 
 TOPIC = "modules/one-topic.md"
 EXERCISE = "exercises/one-exercise.md"
@@ -237,10 +254,18 @@ def assert_fails_with(build: Build, path: Path, line: int | None, message: str, 
 # -- the valid fixture builds cleanly, and its generated views are right ------
 
 
+def write_fixture_with_cards(root: Path) -> Path:
+    """The valid fixture, with cut-out cards in its exercise's Materials."""
+    src = write_fixture(root)
+    edit(src, EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS)
+    return src
+
+
 @pytest.fixture(scope="module")
 def valid_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The valid fixture, with cards, built with every handout needing pictures."""
     root = tmp_path_factory.mktemp("valid")
-    return sphinx_build(write_fixture(root), root / "html")
+    return sphinx_build(write_fixture_with_cards(root), root / "html", "html", *PICTURES_ON)
 
 
 def test_valid_fixture_builds_with_zero_warnings(valid_build: Build) -> None:
@@ -310,6 +335,98 @@ def test_session_plan_and_overview_take_every_exercise_in_toctree_order(tmp_path
     assert _text(exercises) == "Another exercise ; One exercise"
 
 
+# -- pictures beside key points, cards and the symbols' credit ---------------------
+
+
+def _soup(build: Build, page: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((build.outdir / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_a_key_point_is_its_picture_then_its_words(valid_build: Build) -> None:
+    [point] = _soup(valid_build, "exercises/one-exercise.html").select(".handout .key-point")
+    picture, words = [child for child in point.children if getattr(child, "name", None)]
+    assert picture["class"] == ["key-point-picture"] and words["class"] == ["key-point-words"]
+    [image] = picture.find_all("img")
+    assert image["src"] == "../_images/think_%2C_to.svg" and image["alt"] == ""
+    assert " ".join(words.get_text().split()) == "I can break the chain at any step. I can stop and think."
+    assert words.find("strong").get_text() == "I can break the chain at any step."
+
+
+def test_only_the_symbols_in_use_are_copied_into_the_site(valid_build: Build) -> None:
+    images = sorted(p.name for p in (valid_build.outdir / "_images").iterdir())
+    assert images == ["bad.svg", "good.svg", "think_,_to.svg"]
+    for name in images:
+        assert (valid_build.outdir / "_images" / name).read_bytes() == (ROOT / "symbols" / name).read_bytes()
+
+
+def test_cards_are_listed_numbered_each_with_its_symbol(valid_build: Build) -> None:
+    [cards] = _soup(valid_build, "exercises/one-exercise.html").select(".card-set")
+    assert cards["data-card-set"] == "Chain cards"
+    found = [(card.img["src"].rsplit("/", 1)[-1], " ".join(card.select_one(".key-point-words").get_text().split()))
+             for card in cards.select(".key-point")]
+    assert found == [("good.svg", "1. I can stop and think."), ("bad.svg", "2. I keep going.")]
+    assert cards.find_parent("section").find("h2").get_text().strip("¶") == "Materials"
+
+
+def test_the_symbols_credit_ends_each_handout_and_card_set_with_pictures(valid_build: Build) -> None:
+    credit = load_schema()["pictures"]["credit"]
+    page = _soup(valid_build, "exercises/one-exercise.html")
+    for holder in (page.select_one(".handout"), page.select_one(".card-set")):
+        assert [p.get_text() for p in holder.select(".symbol-credit")] == [credit]
+    assert "creativecommons.org" not in str(page.find_all("a"))  # the link is text, not a hyperlink
+    assert credit not in (valid_build.outdir / "modules" / "one-topic.html").read_text(encoding="utf-8")
+
+
+def test_the_build_reports_each_handouts_readability(valid_build: Build) -> None:
+    assert re.search(r"Readability of the handouts \(limits: 12 words a sentence on average, 10% long words\)",
+                     valid_build.output)
+    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.7 words a sentence, "
+                     r"0\.0% long words", valid_build.output)
+
+
+def test_readability_counts_the_words_a_reader_sees_not_an_icons_markup() -> None:
+    """An inline icon is a raw SVG node in the paragraph: its markup is no sentence of the handout."""
+    from docutils import nodes
+    import readability
+
+    block, paragraph = nodes.container(), nodes.paragraph()
+    paragraph += nodes.raw("", '<svg class="sd-octicon"><path d="M6 9V7 3 8 1"/></svg>', format="html")
+    paragraph += nodes.Text("This sheet stays in the group record.")
+    block += paragraph
+    assert readability.handout_sentences(block) == ["This sheet stays in the group record."]
+
+
+def test_a_handout_without_pictures_passes_while_pictures_are_not_required(tmp_path: Path) -> None:
+    """page-kinds.toml's [pictures] required = false: the real, unconverted handouts still build."""
+    assert load_schema()["pictures"]["required"] is False
+    src = write_fixture(tmp_path)
+    edit(src, EXERCISE, "{key-point}`think_,_to` ", "{octicon}`light-bulb;1.5em` ")
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+
+
+def test_a_symbol_missing_from_the_project_fails_the_build(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(ROOT / "symbols", tmp_path / "symbols"))
+    (folder / "think_,_to.pdf").unlink()
+    src = write_fixture(tmp_path)
+    build = sphinx_build(src, tmp_path / "html", "html", "-D", f"pictures_folder={folder}")
+    assert_fails_with(build, src / EXERCISE, line_of(FIXTURE[EXERCISE], "{key-point}"),
+                      r"symbol 'think_,_to' is not in the project \(symbols/think_,_to\.pdf missing\): run "
+                      r"python3 tools/copy_symbols\.py PATH/TO/mulberry, which copies the symbols the pages name",
+                      "curriculum.pictures")
+
+
+def test_a_refused_symbol_fails_the_next_build_too(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    edit(src, EXERCISE, "{key-point}`think_,_to`", "{key-point}`baby`")
+    for _ in range(2):
+        build = sphinx_build(src, tmp_path / "html")
+        assert_fails_with(build, src / EXERCISE, line_of(FIXTURE[EXERCISE], "{key-point}"),
+                          r"symbol 'baby' shows a child .*", "curriculum.pictures")
+
+
 # -- one broken rule a case ---------------------------------------------------
 
 
@@ -328,6 +445,7 @@ class Case:
     tag: str
     message: str
     at: str | int | None
+    options: tuple[str, ...] = ()  # sphinx-build options, e.g. PICTURES_ON
 
 
 TITLE_T = "# One topic"
@@ -437,6 +555,68 @@ CASES = {
         EXERCISE, "ask for help.", "ask for help from a friend or a carer or a person I trust at home.",
         "curriculum.easy-read", r"handout sentence of 20 words \(at most 15\): 'It is OK to ask for help.*'",
         "It is OK"),
+    # -- pictures beside key points (_ext/symbols.py) and readability (_ext/readability.py)
+    "key-point-symbol-unknown": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`thinking_hard`",
+        "curriculum.pictures", r"no Mulberry symbol is called 'thinking_hard': names are the set's file names "
+        r"without \.svg \(see symbols/symbol-info-en\.csv\)", "{key-point}"),
+    "key-point-symbol-rated": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`chest_male`",
+        "curriculum.pictures", r"symbol 'chest_male' is marked rated in the Mulberry set \(bodies and sexual "
+        r"anatomy\): never use it", "{key-point}"),
+    "key-point-symbol-of-a-child": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`baby`",
+        "curriculum.pictures", r"symbol 'baby' shows a child or children's things or places \(page-kinds\.toml "
+        r"\[pictures\] never_use\): choose another", "{key-point}"),
+    "key-point-symbol-of-childrens-things": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`teddy_bear`",
+        "curriculum.pictures", r"symbol 'teddy_bear' shows a child or children's things or places .*", "{key-point}"),
+    "key-point-not-at-the-start-of-its-paragraph": Case(
+        EXERCISE, "I can talk to a person", "I can talk {key-point}`pencil` to a person",
+        "curriculum.pictures", r"\{key-point\}`pencil` must start its paragraph: the paragraph is the key point",
+        "I can talk"),
+    "handout-key-point-without-a-picture": Case(
+        EXERCISE, "I can talk to a person", "**I can talk** to a person",
+        "curriculum.pictures", r"handout key point without a picture \('I can talk to a person I trust when I "
+        r"feel low\. It'\): start it with \{key-point\}`SYMBOL`", "**I can talk**"),
+    "handout-icon-beside-pictures": Case(
+        EXERCISE, "ask for help.", "ask for {octicon}`heart` help.",
+        "curriculum.pictures", r"an icon in a handout that has pictures: keep one style of picture, a Mulberry "
+        r"symbol with \{key-point\}`SYMBOL`", "I can talk"),
+    "handout-without-pictures-when-required": Case(
+        EXERCISE, "{key-point}`think_,_to` ", "",
+        "curriculum.pictures", r"handout 'My chain' has no key point with a picture: start each key point with "
+        r"\{key-point\}`SYMBOL` \(page-kinds\.toml \[pictures\] required\)", ":::{handout}", PICTURES_ON),
+    "cards-line-without-a-symbol": Case(
+        EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS.replace("bad | I keep", "I keep"),
+        "curriculum.cards", r"a card is one line, 'SYMBOL \| words' \(found 'I keep going\.'\)", "I keep going."),
+    "cards-symbol-unknown": Case(
+        EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS.replace("bad |", "badd |"),
+        "curriculum.pictures", r"no Mulberry symbol is called 'badd'.*", "badd |"),
+    "cards-outside-materials": Case(
+        EXERCISE, "1. Draw the chain on the flip chart.\n", "1. Draw the chain on the flip chart.\n" + CARDS,
+        "curriculum.cards", r"a cards block belongs in the 'Materials' section of a page of kind exercise",
+        ":::{cards}"),
+    "handout-sentences-too-long-on-average": Case(
+        EXERCISE, "I can talk to a person I trust when I feel low.\nIt is OK to ask for help.",
+        # Nine sentences of 15 words, the most the easy-read rule allows: with the handout's own
+        # short ones (its first line, where the sheet goes, the credit for the pictures) the
+        # average is just over the limit.
+        "I can talk to a person I trust at home when I feel very low.\n"
+        "It is OK to ask a friend or a carer for help at any time.\n"
+        "I can go for a long walk with a friend when I feel bored today.\n"
+        "I can call my supporter on the phone when I feel angry or very sad.\n"
+        "I can go to the club on a Tuesday with my friend from my work.\n"
+        "I can cook a meal with my brother when I feel lonely late at night.\n"
+        "I can listen to music in my room when I feel worried about my things.\n"
+        "I can watch a film with my sister when I feel tired after my work.\n"
+        "I can write in my diary at home when I feel upset about people.",
+        "curriculum.readability", r"handout 'My chain' is hard to read: 12\.1 words a sentence on average "
+        r"\(at most 12\): split long sentences", ":::{handout}"),
+    "handout-too-many-long-words": Case(
+        EXERCISE, "It is OK to ask for help.", "Facilitators can definitely organise additional assistance immediately.",
+        "curriculum.readability", r"handout 'My chain' is hard to read: [\d.]+% long words \(at most 10%\): "
+        r"use shorter, everyday words", ":::{handout}"),
     # -- programme wording no longer used as written: its box and where it may go
     "programme-wording-without-reason": Case(
         TOPIC, ":reason: It blames the whole person; the group talks about the behaviour.\n", "",
@@ -524,7 +704,7 @@ def test_breaking_one_rule_fails_the_build_naming_file_line_and_rule(case: Case,
     src = write_fixture(tmp_path)
     text = edit(src, case.name, case.old, case.new)
     line = line_of(text, case.at) if isinstance(case.at, str) else case.at
-    build = sphinx_build(src, tmp_path / "html")
+    build = sphinx_build(src, tmp_path / "html", "html", *case.options)
     assert_fails_with(build, src / case.name, line, case.message, case.tag)
 
 

@@ -2,11 +2,13 @@
 
 Usage: python3 tools/make_dist.py
 
-Copies the PDF manual, the offline HTML zip and the handouts PDF (built by
-`make pdf offline handouts`) into dist/ as
+Copies the PDF manual, the offline HTML zip, the handouts, workbook and posters
+PDFs (built by `make pdf offline handouts workbook posters`) into dist/ as
   internet-offending-module-<version>.pdf
   internet-offending-module-<version>-html.zip
   internet-offending-module-<version>-handouts.pdf
+  internet-offending-module-<version>-workbook.pdf
+  internet-offending-module-<version>-posters.pdf
 where <version> is the VERSION file's, with '-dev' when the change log has
 no dated release for it.  Runs the release check first, and stops naming any
 artefact that is missing.
@@ -36,6 +38,8 @@ def main() -> int:
         BUILD / "latex" / f"{NAME}.pdf": f"{NAME}-{version}.pdf",
         BUILD / "offline" / f"{NAME}-{version}-html.zip": f"{NAME}-{version}-html.zip",
         BUILD / "handouts" / f"{NAME}-{version}-handouts.pdf": f"{NAME}-{version}-handouts.pdf",
+        BUILD / "workbook" / f"{NAME}-{version}-workbook.pdf": f"{NAME}-{version}-workbook.pdf",
+        BUILD / "posters" / f"{NAME}-{version}-posters.pdf": f"{NAME}-{version}-posters.pdf",
     }
     missing = [str(path) for path in wanted if not path.is_file()]
     if missing:

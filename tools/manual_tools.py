@@ -109,12 +109,19 @@ def reading_order(html_dir: Path) -> list[str]:
     return order
 
 
+#: The folder of the exercise pages (page-kinds.toml, [kind.exercise] folder); the workbook's
+#: own easy-read pages (workbook/) hold handouts too, and are not exercises.
+EXERCISES = "exercises/"
+
+
 def exercise_pages(html_dir: Path) -> list[tuple[str, str]]:
-    """(page, handout title) for every page with a handout, in reading order."""
+    """(page, handout title) for every exercise page with a handout, in reading order."""
     pages = reading_order(html_dir)
     pages += [page for page in site_pages(html_dir) if page not in pages]
     found = []
     for page in pages:
+        if not page.startswith(EXERCISES):
+            continue
         text = (html_dir / page).read_text(encoding="utf-8")
         if HANDOUT.search(text):
             title = HANDOUT_TITLE.search(text)
