@@ -366,6 +366,15 @@ def test_text_and_man_pages_keep_each_handout_and_its_title(project: Project) ->
         assert "My chain" in text and "I can break the chain at any step." in text
 
 
+def test_texinfo_gives_a_diagram_its_text_alternative(project: Project) -> None:
+    """Texinfo starts no browser of its own (sphinxcontrib-mermaid's would fail): it prints the alt text."""
+    make(project, Mistake(TOPIC, "## Key messages", DIAGRAM.replace("\n  B -->> C[", ""), "", "", None))
+    build = project.build("texinfo")
+    assert build.ok, build.warnings or build.output[-2000:]
+    [texi] = build.outdir.glob("*.texi")
+    assert "[diagram: Box A leads to box B.]" in texi.read_text(encoding="utf-8")
+
+
 # -- make livehtml -------------------------------------------------------------------
 
 
