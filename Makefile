@@ -87,6 +87,13 @@ livehtml: setup ## Rebuild and reload the HTML in a browser while you edit
 test: setup ## Run the tests (they build the manual themselves)
 	$(VENV)/bin/python -m pytest tests
 
+# The quick check while writing: the strict build of `make html` (incremental: seconds), then
+# the tests over it that need no browser, PDF, git history or fixture builds (pytest.ini).
+.PHONY: check
+check: html ## Quick check while writing: a strict build and the fast tests (make test runs all)
+	MANUAL_TEST_INCREMENTAL=1 $(VENV)/bin/python -m pytest tests -q \
+	  -m "not browser and not pdf and not versions and not fixtures"
+
 .PHONY: clean
 clean: ## Remove the built output (the diagram cache in .cache/ stays)
 	rm -rf $(BUILDDIR)

@@ -22,7 +22,9 @@ project = "Internet Offending Module"
 author = "Internet Offending Module curriculum team"
 copyright = "2026, " + author
 # The one source of the version is the VERSION file at the top of the repository.
-release = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+# A missing or malformed VERSION is reported by _ext/versioning.py, naming the file.
+release = ((ROOT / "VERSION").read_text(encoding="utf-8", errors="replace").strip()
+           if (ROOT / "VERSION").is_file() else "")
 version = release
 
 # -- General -----------------------------------------------------------------
@@ -32,6 +34,10 @@ extensions = [
     "sphinx_design",
     "sphinxcontrib.bibtex",
     "sphinxcontrib.mermaid",
+    # Local: a page or .bib file saved wrongly is a warning with its line, not a crash.
+    "source_checks",
+    # Local: the pages that warned are read again by the next build, so it fails again.
+    "stay_failed",
     # Local: renders every Mermaid diagram once, at build time, into a cache.
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
@@ -61,7 +67,9 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 # No warning is tolerated; a warning that must be, goes here with its reason,
 # and tests/test_build.py checks that each entry carries a comment.
-suppress_warnings: list[str] = []
+suppress_warnings: list[str] = [
+    "myst.topmatter",  # curriculum.py reports bad front matter once, with its line and what to do
+]
 
 # -- MyST --------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guard import guarded
+
 logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("offline_search.js")
@@ -150,12 +152,14 @@ def _wanted(app: Sphinx) -> bool:
     return builder.format == "html" and getattr(builder, "search", False) and builder.name != "singlehtml"
 
 
+@guarded
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Add the script to the search page only (Sphinx allows per-page files from this event)."""
     if pagename == "search" and _wanted(app):
         app.add_js_file(SCRIPT_NAME)
 
 
+@guarded
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _wanted(app):
         return
@@ -193,6 +197,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,10 +28,14 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from guard import guarded
+
 logger = logging.getLogger(__name__)
 
 RELEASE_HEADING = re.compile(r"^## (?P<version>\d+(?:\.\d+)+)\s+[—–-]\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$")
 DEVELOPMENT = "development version, not for delivery"
+#: What VERSION holds: a version number, three whole numbers with dots.
+VERSION_NUMBER = re.compile(r"\d+\.\d+\.\d+")
 
 
 @dataclass
@@ -54,29 +58,51 @@ def read_changelog(path: Path, today: dt.date | None = None) -> list[Release]:
     today = today or dt.date.today()
     releases: list[Release] = []
     seen_unreleased = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(_changelog_text(path).splitlines(), start=1):
         if not line.startswith("## "):
             continue
         if line.strip() == "## Unreleased":
             if releases or seen_unreleased:
-                raise ChangelogError(path, number, "'## Unreleased' must come once, above every release")
+                raise ChangelogError(path, number, "'## Unreleased' must come once, above every release: "
+                                                   "keep the first, and move the notes under this one into it")
             seen_unreleased = True
             continue
         match = RELEASE_HEADING.match(line)
         if not match:
-            raise ChangelogError(path, number, f"release heading {line!r} is not '## VERSION — YYYY-MM-DD'")
+            raise ChangelogError(path, number, f"release heading {line!r} is not '## VERSION — YYYY-MM-DD': "
+                                               "write it as '## 1.0.0 — 2026-11-25', or, if it is not a release, "
+                                               "make it a '###' heading inside one")
         try:
             date = dt.date.fromisoformat(match["date"])
         except ValueError:
-            raise ChangelogError(path, number, f"{match['date']!r} is not a real date") from None
+            raise ChangelogError(path, number, f"{match['date']!r} is not a real date: write the release "
+                                               "date as year-month-day, such as 2026-11-25") from None
         if date > today:
-            raise ChangelogError(path, number, f"release {match['version']} is dated {date}, in the future")
+            raise ChangelogError(path, number, f"release {match['version']} is dated {date}, in the future: "
+                                               "date a release on the day it is published")
         if any(r.version == match["version"] for r in releases):
-            raise ChangelogError(path, number, f"release {match['version']} is listed twice")
+            raise ChangelogError(path, number, f"release {match['version']} is listed twice: keep one "
+                                               "section for it")
         releases.append(Release(match["version"], date, number))
     if not seen_unreleased:
-        raise ChangelogError(path, 1, "the change log has no '## Unreleased' section at the top")
+        raise ChangelogError(path, 1, "the change log has no '## Unreleased' section at the top: add the "
+                                      "line '## Unreleased' above the first release")
     return releases
+
+
+def _changelog_text(path: Path) -> str:
+    """The change log's text; a file that cannot be read is a ChangelogError naming it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ChangelogError(path, 1, f"cannot read the change log ({error.strerror}): it must be "
+                                      "CHANGELOG.md, at the top of the repository") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ChangelogError(path, raw[:error.start].count(b"\n") + 1,
+                             "the change log is not saved as UTF-8: save it again as UTF-8 (in most "
+                             "editors: Save As, then choose the encoding UTF-8)") from None
 
 
 def release_of(version: str, releases: list[Release]) -> Release | None:
@@ -95,6 +121,7 @@ def artefact_version(version: str, release: Release | None) -> str:
     return version if release is not None else f"{version}-dev"
 
 
+@guarded
 def on_config_inited(app: Sphinx, config: Config) -> None:
     path = Path(config.versioning_changelog)
     try:
@@ -143,6 +170,7 @@ def last_revised(root: Path, path: Path) -> tuple[str, str] | None:
     return version, date
 
 
+@guarded
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Give the page template the revision line (_templates/page.html shows it)."""
     context["manual_status"] = app.manual_status
@@ -157,7 +185,22 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
         context["manual_last_revised"] = f"This page last changed {when}."
 
 
+@guarded
+def check_version(app: Sphinx, config: Config) -> None:
+    """VERSION holds a version number such as 1.0.0, and nothing else: otherwise a warning naming it."""
+    path = Path(app.confdir) / "VERSION"
+    if not path.is_file():
+        logger.warning("there is no VERSION file: create it, holding the version number, such as 1.0.0",
+                       location=str(path), type="versioning", subtype="version")
+    elif not VERSION_NUMBER.fullmatch(config.release):
+        logger.warning("VERSION holds %r: it must hold only the version number, such as 1.0.0 (three "
+                       "whole numbers with dots), on one line; see RELEASE.md", config.release[:60],
+                       location=f"{path}:1", type="versioning", subtype="version")
+
+
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
+    app.connect("config-inited", check_version, priority=400)
     app.add_config_value("versioning_changelog", "CHANGELOG.md", "env", types=[str])
     app.connect("config-inited", on_config_inited)
     app.connect("html-page-context", on_html_page_context)

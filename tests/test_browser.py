@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from manual_tools import VIEWPORT, launch, print_viewport, read_version, release_info, site_pages  # noqa: E402
 
+# Every test here opens the site in Chromium: `make check` leaves them out (pytest.ini).
+pytestmark = pytest.mark.browser
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # 14 pt in CSS pixels is 18.67 px.
 MIN_PRINT_PX = 18.66

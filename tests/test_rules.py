@@ -21,6 +21,9 @@ from conftest import DOCS, ROOT, SHARED_RENDERER, Build, sphinx_build
 sys.path.insert(0, str(ROOT / "_ext"))
 from curriculum import load_schema  # noqa: E402
 
+# Each case builds a fixture project of its own: `make check` leaves them out (pytest.ini).
+pytestmark = pytest.mark.fixtures
+
 # -- the valid fixture project -----------------------------------------------
 
 FIXTURE = {
@@ -659,7 +662,7 @@ CASES = {
         "# Glossary"),
     "page-label-missing": Case(
         "reference/bibliography.md", "(ref-bibliography)=\n", "",
-        "curriculum.label", r"page label is None: a page in this folder starts with \(ref-bibliography\)=",
+        "curriculum.label", r"the page has no label: put the line \(ref-bibliography\)= above its title",
         "# Bibliography"),
     "index-page-with-a-section": Case(
         "exercises/index.md", "```{toctree}", "## All exercises\n\n```{toctree}",
@@ -699,13 +702,33 @@ CASES = {
 }
 
 
+#: Seconds a fixture build may take before the test says it hangs (they take a few).
+FIXTURE_TIMEOUT = 180
+
+
+def assert_fails_again(first: Build, again: Build) -> None:
+    """A second build with nothing changed fails the same way: same status, same warnings."""
+    assert again.returncode == first.returncode, again.output[-2000:]
+    assert sorted(warning_lines(again)) == sorted(warning_lines(first)), (
+        f"first build:\n{first.warnings}\nsecond build:\n{again.warnings}")
+
+
+def assert_no_traceback(build: Build) -> None:
+    """An author's mistake is a message, never a crash."""
+    for sign in ("Traceback", "Exception occurred", "threw an exception", "Sphinx error", "Extension error"):
+        assert sign not in build.output, build.output[-3000:]
+
+
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_breaking_one_rule_fails_the_build_naming_file_line_and_rule(case: Case, tmp_path: Path) -> None:
     src = write_fixture(tmp_path)
     text = edit(src, case.name, case.old, case.new)
     line = line_of(text, case.at) if isinstance(case.at, str) else case.at
-    build = sphinx_build(src, tmp_path / "html", "html", *case.options)
+    build = sphinx_build(src, tmp_path / "html", "html", *case.options, timeout=FIXTURE_TIMEOUT)
     assert_fails_with(build, src / case.name, line, case.message, case.tag)
+    assert_no_traceback(build)
+    # Nothing changed: the next build reads the page again and fails with the same message.
+    assert_fails_again(build, sphinx_build(src, tmp_path / "html", "html", *case.options, timeout=FIXTURE_TIMEOUT))
 
 
 WORDS_PAGE = """\
