@@ -7,6 +7,7 @@ Copies the PDF manual, the offline HTML zip and the handouts PDF (built by
   internet-offending-module-<version>.pdf
   internet-offending-module-<version>-html.zip
   internet-offending-module-<version>-handouts.pdf
+  internet-offending-module-<version>-training.pdf
 where <version> is the VERSION file's, with '-dev' when the change log has
 no dated release for it.  Runs the release check first, and stops naming any
 artefact that is missing.
@@ -36,6 +37,7 @@ def main() -> int:
         BUILD / "latex" / f"{NAME}.pdf": f"{NAME}-{version}.pdf",
         BUILD / "offline" / f"{NAME}-{version}-html.zip": f"{NAME}-{version}-html.zip",
         BUILD / "handouts" / f"{NAME}-{version}-handouts.pdf": f"{NAME}-{version}-handouts.pdf",
+        BUILD / "training" / f"{NAME}-{version}-training.pdf": f"{NAME}-{version}-training.pdf",
     }
     missing = [str(path) for path in wanted if not path.is_file()]
     if missing:
