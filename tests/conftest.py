@@ -28,6 +28,14 @@ SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}
                    "-D", f"mermaid_build_cache={ROOT / '.cache' / 'mermaid'}"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The markers that let a run choose or skip the slow kinds of test (`pytest -m "not browser"`)."""
+    for marker, about in [("browser", "drives Debian's Chromium through Playwright"),
+                          ("pdf", "builds or reads a PDF"),
+                          ("versions", "builds several versions of the manual")]:
+        config.addinivalue_line("markers", f"{marker}: {about}")
+
+
 @dataclass
 class Build:
     """The result of one sphinx-build run."""
