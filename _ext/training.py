@@ -77,8 +77,6 @@ class unit_timing(nodes.General, nodes.Element):
 
 def _html_visit_check(self, node: knowledge_check) -> None:
     self.body.append(self.starttag(node, "div", CLASS="knowledge-check"))
-    self.body.append(f'<p class="knowledge-check-title"><strong>Check {node["number"]}.</strong> '
-                     f'{self.encode(node["title"])}</p>\n')
 
 
 def _html_visit_answer(self, node: model_answer) -> None:
@@ -107,8 +105,7 @@ def _html_depart_details(self, node) -> None:
 
 
 def _latex_visit_check(self, node: knowledge_check) -> None:
-    self.body.append(f"\n\\par\\medskip\\noindent\\textbf{{Check {node['number']}. "
-                     f"{self.encode(node['title'])}}}\\par\n")
+    self.body.append("\n\\par\\medskip\n")
 
 
 def _latex_visit_answer(self, node: model_answer) -> None:
@@ -140,10 +137,16 @@ class KnowledgeCheckDirective(SphinxDirective):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        node = knowledge_check(title=self.arguments[0], number=0)
+        node = knowledge_check(number=0)
         self.set_source_info(node)
+        # The title is text of the page (curly quotes, inline markup); its number comes when the page is read.
+        title = nodes.paragraph(classes=["knowledge-check-title"])
+        title += nodes.strong(text="Check. ")
+        inline, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
+        title.extend(inline)
+        node += title
         self.state.nested_parse(self.content, self.content_offset, node)
-        return [node]
+        return [node, *messages]
 
 
 class _BlockDirective(SphinxDirective):
@@ -302,6 +305,9 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     page = {"checks": [], "problems": [], "views": set()}
     for number, check in enumerate(doctree.findall(knowledge_check), start=1):
         check["number"] = number
+        title = check[0]
+        title[0].replace_self(nodes.strong(text=f"Check {number}. "))
+        check["title"] = title.astext().partition(". ")[2]
         answers = list(check.findall(model_answer))
         for answer in answers:
             answer["number"] = number
@@ -630,4 +636,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
