@@ -608,6 +608,16 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             node.replace_self(_answers(app, docname, plan))
 
 
+CAPTION = '<p class="caption" role="heading">'
+
+
+def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The course's index names its parts with toctree captions, which Sphinx writes as a heading
+    with no level (axe-core: aria-required-attr); under the page's title they are level 2."""
+    if doctree is not None and CAPTION in context.get("body", ""):
+        context["body"] = context["body"].replace(CAPTION, CAPTION[:-1] + ' aria-level="2">')
+
+
 def on_builder_inited(app: Sphinx) -> None:
     _settings(app)  # a malformed [training] is reported once, at the start
 
@@ -636,4 +646,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
+    app.connect("html-page-context", on_html_page_context)
     return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
