@@ -22,6 +22,9 @@ and ``[training]``; ``curriculum.py`` checks a unit's headings and front matter)
   without exactly one model answer, or outside a unit's section; a role play
   without its guide pages or its good response; a unit whose day goes back,
   or that ends after the course day does.
+
+The course's styles (``_static/training.css``: the boxes, the forms, and how
+a page of the course prints) are added to its pages only.
 """
 
 from __future__ import annotations
@@ -612,8 +615,10 @@ CAPTION = '<p class="caption" role="heading">'
 
 
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The course's index names its parts with toctree captions, which Sphinx writes as a heading
+    """The course's styles, on its pages.  And: the course's index names its parts with toctree captions, which Sphinx writes as a heading
     with no level (axe-core: aria-required-attr); under the page's title they are level 2."""
+    if pagename.startswith(_settings(app)["folder"].partition("/")[0] + "/"):
+        app.add_css_file("training.css")  # the course's pages only (Sphinx allows per-page files here)
     if doctree is not None and CAPTION in context.get("body", ""):
         context["body"] = context["body"].replace(CAPTION, CAPTION[:-1] + ' aria-level="2">')
 
@@ -637,7 +642,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("good-response", GoodResponseDirective)
     app.add_directive("training-schedule", ScheduleDirective)
     app.add_directive("knowledge-check-answers", AnswersDirective)
-    app.add_css_file("training.css")
     app.connect("builder-inited", on_builder_inited)
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge_doc)

@@ -658,6 +658,18 @@ def test_model_answers_are_hidden_in_the_unit_and_gathered_at_the_back(course_bu
     assert "Check 3. Check 3" in answers
 
 
+def test_a_rebuild_after_a_unit_changes_updates_the_schedule_and_the_unit_times(tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    first = sphinx_build(src, tmp_path / "html")
+    assert first.ok, first.output[-2000:]
+    edit(src, UNIT, "activity: 45", "activity: 50")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    assert "09:30 to 10:50 Unit 1: One unit 30 50" in _text(
+        (tmp_path / "html" / "training" / "index.html").read_text(encoding="utf-8"))
+    assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
+
+
 TRAINING_CASES = {
     "coverage-topic-left-out": Case(
         UNIT, " and {ref}`mod-one-topic`", "",
