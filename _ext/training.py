@@ -244,12 +244,22 @@ def _settings(app: Sphinx) -> dict:
         logger.warning("[training] day_end comes before day_start [schedule]",
                        location=str(SCHEMA_FILE), type="training", subtype="schedule")
         day = [_minutes(t) for t in DEFAULT_DAY]
+    covers = course.get("covers", [])
+    min_checks = unit.get("min_checks", 3)
+    if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
+        logger.warning("[training] covers is %r: write a list of folders, e.g. [\"modules\"] [schedule]", covers,
+                       location=str(SCHEMA_FILE), type="training", subtype="schedule")
+        covers = []
+    if not isinstance(min_checks, int) or isinstance(min_checks, bool) or min_checks < 0:
+        logger.warning("[kind.unit] min_checks is %r: write a whole number [knowledge-checks]", min_checks,
+                       location=str(SCHEMA_FILE), type="training", subtype="knowledge-checks")
+        min_checks = 3
     app.training_settings = {
         "folder": unit.get("folder", "training/units"),
         "prereading": unit.get("prereading_section", "Pre-reading"),
         "checks": unit.get("checks_section", "Knowledge checks"),
-        "min_checks": int(unit.get("min_checks", 3)),
-        "covers": list(course.get("covers", [])),
+        "min_checks": min_checks,
+        "covers": covers,
         "day_start": day[0],
         "day_end": day[1],
     }
@@ -494,9 +504,11 @@ def on_check_consistency(app: Sphinx, env) -> None:
 def _link(app: Sphinx, fromdoc: str, todoc: str, text: str) -> nodes.Node:
     from sphinx.util.nodes import make_refnode
 
-    label = getattr(app.env, "curriculum_pages", {})[todoc]["label"]
-    _, anchor, _ = app.env.domains.standard_domain.labels[label.lower()]
-    return make_refnode(app.builder, fromdoc, todoc, anchor, nodes.inline(text, text), text)
+    label = getattr(app.env, "curriculum_pages", {}).get(todoc, {}).get("label") or ""
+    found = app.env.domains.standard_domain.labels.get(label.lower())
+    if found is None:  # a page without its label: the label check has said so; no link
+        return nodes.inline(text, text)
+    return make_refnode(app.builder, fromdoc, todoc, found[1], nodes.inline(text, text), text)
 
 
 def _minutes_text(minutes: int) -> str:

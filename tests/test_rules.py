@@ -702,6 +702,9 @@ TRAINING_CASES = {
         UNIT, "activity: 45", "activity: 450",
         "training.schedule", r"unit ends at 17:30 on day 1, after the course day ends at 16:30 "
         r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
+    "unit-without-its-label": Case(
+        UNIT, "(unit-one-unit)=\n", "",
+        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
     "unit-break-not-minutes": Case(
         UNIT, "break: 15", "break: -5",
         "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "
