@@ -30,7 +30,6 @@ a page of the course prints) are added to its pages only.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
