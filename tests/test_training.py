@@ -27,7 +27,7 @@ from conftest import DOCS, ROOT, Build
 
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import launch, read_version, release_info  # noqa: E402
+from manual_tools import read_version, release_info  # noqa: E402
 
 UNITS = sorted(p.relative_to(DOCS).with_suffix(".html").as_posix() for p in (DOCS / "training" / "units").glob("*.md"))
 COURSE = tomllib.loads((ROOT / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))["training"]
@@ -167,27 +167,23 @@ def test_the_training_pages_are_in_the_search_index(html_build: Build) -> None:
 # -- in a browser, from file://, with no network -----------------------------------
 
 @pytest.fixture(scope="module")
-def offline_tab(html_build: Build):
+def offline_tab(html_build: Build, browser):
     """A tab on the built site that aborts, and records, every request that is not for a file."""
-    from playwright.sync_api import sync_playwright
-
     assert html_build.returncode == 0, html_build.output[-3000:]
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
-        page = context.new_page()
-        page.blocked = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    page = context.new_page()
+    page.blocked = []
 
-        def handle(route) -> None:
-            if route.request.url.startswith("file:"):
-                route.continue_()
-            else:
-                page.blocked.append(route.request.url)
-                route.abort()
+    def handle(route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            page.blocked.append(route.request.url)
+            route.abort()
 
-        page.route("**/*", handle)
-        yield page
-        browser.close()
+    page.route("**/*", handle)
+    yield page
+    context.close()
 
 
 @pytest.mark.browser
