@@ -64,10 +64,10 @@ versions: setup ## Build every release tag and main into _build/versions, with a
 	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions
 
 .PHONY: dist
-dist: setup ## Build the release artefacts (PDF, offline zip, handouts, workbook, posters), named with the version, into dist/
+dist: setup ## Build the release artefacts (PDF, offline zip, handouts, workbook, posters, training), named with the version, into dist/
 	$(VENV)/bin/python tools/check_release.py
 	$(MAKE) clean-html
-	$(MAKE) pdf offline handouts workbook posters
+	$(MAKE) pdf offline handouts workbook posters training
 	$(VENV)/bin/python tools/make_dist.py
 
 .PHONY: clean-html
@@ -106,7 +106,7 @@ requirements: ## Re-pin requirements.txt from requirements.in (needs the network
 	  $(BUILDDIR)/pin-venv/bin/pip freeze; } > requirements.txt
 
 # In the room: the manual offline, the handouts on paper, and screenshots to check both by eye.
-.PHONY: offline handouts screenshots
+.PHONY: offline handouts screenshots training
 offline: html ## Zip the HTML manual for use without a network, into _build/offline
 	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline
 
@@ -123,6 +123,9 @@ cards: html ## The exercises' cut-out cards, large print, eight to an A4 sheet w
 
 posters: html ## Every diagram as an A3 poster with its caption, vector, in _build/posters
 	$(VENV)/bin/python tools/make_posters.py $(BUILDDIR)/html $(BUILDDIR)/posters
+
+training: html ## Print the facilitator training course (workbook, trainer's pack, answers) into one A4 PDF, into _build/training
+	$(VENV)/bin/python tools/make_training_pdf.py $(BUILDDIR)/html $(BUILDDIR)/training
 
 screenshots: handouts ## Screenshots of pages, a printed exercise and the handouts PDF, into _build/screenshots
 	$(VENV)/bin/python tools/make_screenshots.py $(BUILDDIR)/html $(BUILDDIR)/handouts $(BUILDDIR)/screenshots

@@ -58,6 +58,8 @@ extensions = [
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
     "offline_search",
+    # Local: the facilitator training course (units, schedule, knowledge checks, role plays).
+    "training",
 ]
 
 language = "en"

@@ -512,6 +512,9 @@ def _check_fields(docname: str, page: dict, spec: dict) -> None:
             ok, wanted = value in expected, "one of " + ", ".join(map(str, expected))
         elif expected == "int":
             ok, wanted = isinstance(value, int) and not isinstance(value, bool) and value > 0, "a whole number of minutes"
+        elif expected == "minutes":  # may be 0, e.g. no break
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            wanted = "a whole number of minutes, 0 or more"
         elif expected == "list":
             ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
             wanted = "a list of labels, e.g. [mod-triggers]"

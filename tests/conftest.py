@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from manual_tools import site_pages  # noqa: E402
+from manual_tools import launch, site_pages  # noqa: E402
 DOCS = ROOT / "docs"
 # Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
 BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
@@ -29,12 +29,6 @@ SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}
                    "-D", f"mermaid_build_cache={ROOT / '.cache' / 'mermaid'}"]
 
 
-def pytest_configure(config) -> None:
-    """The markers of tests that need Chromium or read PDFs (unless registered already)."""
-    known = " ".join(config.getini("markers"))
-    for name, about in (("browser", "drives Debian's Chromium"), ("pdf", "builds or reads a PDF")):
-        if f"{name}:" not in known:
-            config.addinivalue_line("markers", f"{name}: {about}")
 
 
 @dataclass
@@ -130,3 +124,15 @@ def pdf_build() -> tuple[Build, Path]:
         build.output += make.stdout + make.stderr
         build.returncode = make.returncode
     return build, outdir / "internet-offending-module.pdf"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright, one for the whole session: Playwright's sync API
+    cannot be started twice at once, so every module with browser tests shares it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -21,13 +21,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import DOCS, ROOT, Build
 
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import VIEWPORT, launch, print_viewport, read_version, release_info, site_pages  # noqa: E402
+from manual_tools import VIEWPORT, print_viewport, read_version, release_info, site_pages  # noqa: E402
 
 # Every test here opens the site in Chromium: `make check` leaves them out (pytest.ini).
 pytestmark = pytest.mark.browser
@@ -90,14 +90,6 @@ def site(offline_zip: Path, tmp_path_factory) -> Path:
         archive.extractall(where)
     [index] = where.glob("*/index.html")
     return index.parent
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

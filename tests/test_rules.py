@@ -853,3 +853,205 @@ def test_real_topic_page_without_the_link_to_its_exercise_fails(real_docs: Path,
     assert_fails_with(build, path, line_of(text, "## Activities"),
                       r"topic page does not link its exercise: add \{ref\}`ex-my-trigger-chain` "
                       r"to its 'Activities' section", "curriculum.topic-exercise-link")
+
+
+# -- the training course (_ext/training.py) -----------------------------------
+
+UNIT = "training/units/one-unit.md"
+CHECK = """\
+::::{{knowledge-check}} Check {n}
+A group member starts to describe a picture. What do you do?
+
+:::{{model-answer}}
+Stop at once and ask for the category; see {{ref}}`guide-one-guide`.
+:::
+::::
+"""
+COURSE = {
+    "facilitator-guide/one-guide.md": """\
+(guide-one-guide)=
+# One guide
+
+Stop any description at once.
+""",
+    "training/index.md": """\
+(training-index)=
+# Training
+
+```{training-schedule}
+```
+
+```{toctree}
+units/one-unit
+answers
+```
+""",
+    "training/answers.md": """\
+(training-answers)=
+# Answers
+
+```{knowledge-check-answers}
+```
+""",
+    UNIT: """\
+---
+kind: unit
+summary: One unit of the course.
+day: 1
+teaching: 30
+activity: 45
+break: 15
+---
+
+(unit-one-unit)=
+# One unit
+
+## Objectives
+
+- Stop a description at once.
+
+## Pre-reading
+
+- {ref}`guide-one-guide` and {ref}`mod-one-topic`.
+
+## Teaching points
+
+Stop any description at once.
+
+## Activities
+
+:::::{role-play}
+:practises: guide-one-guide
+
+**Group member:** "The one I kept going back to showed..."
+
+::::{good-response}
+- Stops him at once.
+::::
+:::::
+
+## Knowledge checks
+
+""" + "\n".join(CHECK.format(n=n) for n in (1, 2, 3)) + """
+## Key points
+
+- Stop a description at once.
+""",
+}
+
+
+def write_course(root: Path) -> Path:
+    """The valid fixture project with a training course of one unit, and one guide page."""
+    src = write_fixture(root)
+    for name, text in COURSE.items():
+        edit(src, name, None, text)
+    edit(src, "index.md", "reference/index\n", "reference/index\nfacilitator-guide/one-guide\ntraining/index\n")
+    return src
+
+
+@pytest.fixture(scope="module")
+def course_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("course")
+    return sphinx_build(write_course(root), root / "html")
+
+
+def test_valid_course_builds_with_zero_warnings(course_build: Build) -> None:
+    assert course_build.returncode == 0, course_build.output[-3000:]
+    assert course_build.warnings.strip() == ""
+
+
+def test_the_schedule_adds_up_the_units_minutes_from_the_day_start(course_build: Build) -> None:
+    page = (course_build.outdir / "training" / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*id="schedule-day-1".*?</table>', page, re.S)
+    assert table, "no schedule table for day 1"
+    rows = [_text(row) for row in re.findall(r"<tr.*?</tr>", table.group(0), re.S)]
+    assert rows[1:] == ["09:30 to 10:45 Unit 1: One unit 30 45", "10:45 to 11:00 Break (15 minutes)",
+                        "Total 30 45"]
+    unit = (course_build.outdir / "training" / "units" / "one-unit.html").read_text(encoding="utf-8")
+    assert "Unit 1 of 1. Day 1, 09:30 to 10:45: 30 minutes of teaching and 45 minutes of activities" in _text(unit)
+
+
+def test_model_answers_are_hidden_in_the_unit_and_gathered_at_the_back(course_build: Build) -> None:
+    unit = (course_build.outdir / "training" / "units" / "one-unit.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<details class="model-answer">\s*<summary>Model answer to check \d</summary>', unit)) == 3
+    answers = _text((course_build.outdir / "training" / "answers.html").read_text(encoding="utf-8"))
+    assert answers.count("Stop at once and ask for the category") == 3
+    assert "Check 3. Check 3" in answers
+
+
+def test_a_rebuild_after_a_unit_changes_updates_the_schedule_and_the_unit_times(tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    first = sphinx_build(src, tmp_path / "html")
+    assert first.ok, first.output[-2000:]
+    edit(src, UNIT, "activity: 45", "activity: 50")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    assert "09:30 to 10:50 Unit 1: One unit 30 50" in _text(
+        (tmp_path / "html" / "training" / "index.html").read_text(encoding="utf-8"))
+    assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
+
+
+TRAINING_CASES = {
+    "coverage-topic-left-out": Case(
+        UNIT, " and {ref}`mod-one-topic`", "",
+        "training.coverage", r"'mod-one-topic' is pre-reading for no training unit: add \{ref\}`mod-one-topic` "
+        r"to the 'Pre-reading' section of the unit that teaches it \(docs/training/units/\) \[coverage\]", None),
+    "coverage-guide-left-out": Case(
+        UNIT, "{ref}`guide-one-guide` and ", "",
+        "training.coverage", r"'guide-one-guide' is pre-reading for no training unit: .*", None),
+    "unit-with-two-knowledge-checks": Case(
+        UNIT, CHECK.format(n=3), "",
+        "training.knowledge-checks", r"a unit needs at least 3 knowledge checks in its 'Knowledge checks' section "
+        r"\(found 2\) \[knowledge-checks\]", "## Knowledge checks"),
+    "knowledge-check-without-model-answer": Case(
+        UNIT, ":::{model-answer}\nStop at once and ask for the category; see {ref}`guide-one-guide`.\n:::\n", "",
+        "training.model-answer", r"a knowledge check needs exactly one \{model-answer\} block \(found 0\) "
+        r"\[model-answer\]", "Check 1"),
+    "role-play-without-practises": Case(
+        UNIT, ":practises: guide-one-guide\n", "",
+        "training.role-play", r"a role play needs ':practises:', naming the facilitator-guide page\(s\) it "
+        r"practises, .*", "{role-play}"),
+    "role-play-practises-a-topic": Case(
+        UNIT, ":practises: guide-one-guide", ":practises: mod-one-topic",
+        "training.role-play", r"role play practises 'mod-one-topic', which is not a facilitator-guide page .*",
+        "{role-play}"),
+    "role-play-without-good-response": Case(
+        UNIT, "::::{good-response}\n- Stops him at once.\n::::\n", "",
+        "training.role-play", r"a role play needs exactly one \{good-response\} block, .*\(found 0\) \[role-play\]",
+        "{role-play}"),
+    "unit-runs-past-the-day-end": Case(
+        UNIT, "activity: 45", "activity: 450",
+        "training.schedule", r"unit ends at 17:30 on day 1, after the course day ends at 16:30 "
+        r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
+    "unit-without-its-label": Case(
+        UNIT, "(unit-one-unit)=\n", "",
+        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
+    "unit-break-not-minutes": Case(
+        UNIT, "break: 15", "break: -5",
+        "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "
+        r"0 or more", "break:"),
+}
+
+
+@pytest.mark.parametrize("case", TRAINING_CASES.values(), ids=TRAINING_CASES.keys())
+def test_breaking_one_course_rule_fails_the_build_naming_file_line_and_rule(case: Case, tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    text = edit(src, case.name, case.old, case.new)
+    name, line = case.name, (line_of(text, case.at) if isinstance(case.at, str) else case.at)
+    if case.tag == "training.coverage":  # the warning names the page left out, at its title
+        name = "modules/one-topic.md" if "mod-" in case.message else "facilitator-guide/one-guide.md"
+        line = line_of((src / name).read_text(encoding="utf-8"), "# One")
+    build = sphinx_build(src, tmp_path / "html")
+    assert_fails_with(build, src / name, line, case.message, case.tag)
+
+
+def test_a_unit_on_an_earlier_day_than_the_one_before_fails(tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    edit(src, "training/units/two-unit.md", None, COURSE[UNIT].replace("one-unit", "two-unit")
+         .replace("# One unit", "# Two unit").replace("day: 1", "day: 2"))
+    edit(src, "training/index.md", "units/one-unit\n", "units/two-unit\nunits/one-unit\n")
+    build = sphinx_build(src, tmp_path / "html")
+    text = (src / UNIT).read_text(encoding="utf-8")
+    assert_fails_with(build, src / UNIT, line_of(text, "day:"),
+                      r"unit is on day 1, but comes after a unit on day 2 in the course: put it on a later day, "
+                      r"or move it in the toctree \[schedule\]", "training.schedule")

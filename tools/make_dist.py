@@ -9,6 +9,7 @@ PDFs (built by `make pdf offline handouts workbook posters`) into dist/ as
   internet-offending-module-<version>-handouts.pdf
   internet-offending-module-<version>-workbook.pdf
   internet-offending-module-<version>-posters.pdf
+  internet-offending-module-<version>-training.pdf
 where <version> is the VERSION file's, with '-dev' when the change log has
 no dated release for it.  Runs the release check first, and stops naming any
 artefact that is missing.
@@ -40,6 +41,7 @@ def main() -> int:
         BUILD / "handouts" / f"{NAME}-{version}-handouts.pdf": f"{NAME}-{version}-handouts.pdf",
         BUILD / "workbook" / f"{NAME}-{version}-workbook.pdf": f"{NAME}-{version}-workbook.pdf",
         BUILD / "posters" / f"{NAME}-{version}-posters.pdf": f"{NAME}-{version}-posters.pdf",
+        BUILD / "training" / f"{NAME}-{version}-training.pdf": f"{NAME}-{version}-training.pdf",
     }
     missing = [str(path) for path in wanted if not path.is_file()]
     if missing:
