@@ -80,3 +80,10 @@ def pdf_build() -> tuple[Build, Path]:
         build.output += make.stdout + make.stderr
         build.returncode = make.returncode
     return build, outdir / "internet-offending-module.pdf"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers for a fast subset (`pytest -m "not versions and not browser"`); `make test` runs all."""
+    for marker, meaning in [("versions", "builds several versions of the manual (make versions, make diff)"),
+                            ("browser", "drives Chromium"), ("pdf", "builds the PDF with XeLaTeX")]:
+        config.addinivalue_line("markers", f"{marker}: {meaning}")

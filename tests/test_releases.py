@@ -360,5 +360,32 @@ def test_the_tracked_changes_page_links_both_versions_and_lists_unchanged_pages(
     section = soup.find(id="page-triggers-html")
     assert [a["href"] for a in section.select(".where a")] == ["../1.0.0/triggers.html", "../1.1.0/triggers.html"]
     assert section.find("aside").get_text(" ", strip=True) == "In the change log Triggers : a sharper key message."
-    assert [li.get_text() for li in soup.select("ul.unchanged li")] == ["Home"]
+    assert [li.a.get_text() for li in soup.select("ol.unchanged li")] == ["Home"]
+    assert [li.a["href"] for li in soup.select("ol.changed li")] == [
+        "#page-triggers-html", "#page-exercises-html", "#page-changelog-html", "#page-old-page-html"]
     assert soup.find("h1").get_text() == "Changes from version 1.0.0 to version 1.1.0"
+
+
+def test_a_note_quoting_the_old_sentence_is_not_taken_for_the_sentence() -> None:
+    """The revised sentence is compared with the sentence it was, not with the note quoting it."""
+    old = [release_diff.Block("item", "The earlier you stop, the easier it is.", "Key messages")]
+    new = [release_diff.Block("text", "Changed in version 1.1.0: Was: “The earlier you stop, the easier it is.”",
+                              "Key messages"),
+           release_diff.Block("item", "The earlier you stop, the easier it is to stop.", "Key messages")]
+    changes = release_diff.compare_blocks(old, new)
+    assert [(c.kind, release_diff._pieces_html(c.pieces)) for c in changes] == [
+        ("inserted", "<ins>Changed in version 1.1.0: Was: “The earlier you stop, the easier it is.”</ins>"),
+        ("changed", "The earlier you stop, the easier it is <ins>to stop</ins>.")]
+
+
+def test_kept_builds_are_keyed_by_commit(released: Path) -> None:
+    cache = __import__("releases").BuildCache(released)
+    first = git(released, "rev-parse", "v1.0.0^{commit}").strip()
+    assert cache.key("v1.0.0", first, False) == cache.key("v1.0.0", first, False)
+    start_next(released, "1.1.0")
+    second = git(released, "rev-parse", "HEAD").strip()
+    assert cache.key("v1.0.0", first, False) != cache.key("main", second, True)
+    # A new tag changes nothing for a release's build, but does for the development line's labels.
+    before = cache.key("main", second, True), cache.key("v1.0.0", first, False)
+    git(released, "tag", "-a", "v0.9.0", "-m", "x", "v1.0.0")
+    assert cache.key("v1.0.0", first, False) == before[1] and cache.key("main", second, True) != before[0]

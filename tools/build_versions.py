@@ -141,20 +141,19 @@ def decorate(out: Path, revs: list[Revision], current: Revision | None, changes:
 # version) in light and dark themes alike.  The first rules repeat manual.css's
 # wrapping of that bar, for releases built before it had them.
 STYLE = (".announcement{height:auto}.announcement-content{white-space:normal}"
-         ".version-bar{margin:.3rem 0 0;display:flex;flex-wrap:wrap;justify-content:center;align-items:baseline;"
-         "gap:.2rem 1.2rem;color:#1a1a1a}"
+         ".version-bar{margin:.3rem 0 0;text-align:center;color:#1a1a1a}"
          ".version-bar a{color:#0b3d91;text-decoration:underline}"
          ".version-bar a:focus-visible,.version-switcher summary:focus-visible{outline:3px solid #0b3d91;"
          "outline-offset:2px}"
-         ".version-banner{flex-basis:100%;margin:0;padding:.2rem .7rem;background:#fff3cd;color:#3d2600;"
-         "border-left:4px solid #8a4b00}"
+         ".version-banner{display:table;margin:0 auto .3rem;padding:.2rem .7rem;background:#fff3cd;color:#3d2600;"
+         "border-left:4px solid #8a4b00;text-align:left}"
          ".version-banner a{color:#0b3d91}"
-         ".version-switcher summary{cursor:pointer;color:#1a1a1a;font-size:.9rem}"
+         ".version-switcher,.version-changes{display:inline-block;vertical-align:top;margin:0 .8rem;font-size:.9rem}"
+         ".version-switcher summary{cursor:pointer;color:#1a1a1a}"
          ".version-switcher ul{list-style:none;margin:.3rem 0;padding:.3rem .6rem;display:flex;flex-wrap:wrap;"
          "justify-content:center;gap:.2rem 1.2rem;background:#ffffff;color:#1a1a1a;border:1px solid #5a6b80;"
          "border-radius:.3rem}"
          ".version-switcher a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a}"
-         ".version-changes{font-size:.9rem}"
          "@media print{.version-bar{display:none}}")
 
 

@@ -55,6 +55,8 @@ SKIP = {"script", "style", "template", "noscript"}
 SKIP_SELECTORS = ["a.headerlink", ".handout-footer", "svg.sd-octicon", ".sd-octicon", "[aria-hidden=true]"]
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 NAME = "internet-offending-module"
+#: The built change history page (docs/changelog.md includes CHANGELOG.md).
+CHANGELOG_PAGE = "changelog.html"
 
 
 # -- a page's text --------------------------------------------------------------
@@ -230,7 +232,7 @@ def changelog_entries(html_dir: Path, after: str, upto: str, development: bool,
                       pages: list[PageText]) -> tuple[list[str], list[Entry]]:
     """The change-log sections after version *after* up to *upto* (and Unreleased, for a development build),
     and their entries, each with the pages it names (by a link to the page, or the page's title in bold)."""
-    path = html_dir / "changelog.html"
+    path = html_dir / CHANGELOG_PAGE
     if not path.is_file():
         return [], []
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -281,6 +283,8 @@ class PageDiff:
     status: str  # "changed", "added", "removed", "unchanged"
     changes: list[Change] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    #: The change history page itself: it gains the change log's sections, which need no entry.
+    is_changelog: bool = False
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -316,11 +320,36 @@ def diff_words(old: str, new: str) -> list[tuple[str, str, str]]:
 
 
 def _similar(a: Block, b: Block) -> float:
+    """How alike two blocks read (0 to 1); blocks of different kinds (a note, a list item) never pair."""
+    if a.kind != b.kind:
+        return 0.0
     matcher = difflib.SequenceMatcher(None, a.text.split(), b.text.split(), autojunk=False)
-    return matcher.ratio() if matcher.real_quick_ratio() >= 0.4 else 0.0
+    return matcher.ratio() if matcher.real_quick_ratio() >= 0.5 else 0.0
+
+
+def _pairs(old: list[Block], new: list[Block]) -> list[tuple[int, int]]:
+    """The best order-keeping pairing of alike blocks (similarity at least 0.5), by dynamic programming."""
+    m, n = len(old), len(new)
+    sim = [[_similar(old[i], new[j]) for j in range(n)] for i in range(m)]
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(m - 1, -1, -1):
+        for j in range(n - 1, -1, -1):
+            paired = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= 0.5 else 0.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], paired)
+    pairs, i, j = [], 0, 0
+    while i < m and j < n:
+        if sim[i][j] >= 0.5 and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def compare_blocks(old: list[Block], new: list[Block]) -> list[Change]:
+    """The changed blocks of a page, in the new version's order (a deleted block where it stood)."""
     keys = lambda blocks: [f"{block.kind}\0{block.text}" for block in blocks]  # noqa: E731
     matcher = difflib.SequenceMatcher(None, keys(old), keys(new), autojunk=False)
     changes: list[Change] = []
@@ -334,23 +363,15 @@ def compare_blocks(old: list[Block], new: list[Block]) -> list[Change]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        i = i1
-        for j in range(j1, j2):
-            # The first old block, in order, that reads like this new one: its words are compared.
-            best, best_at = 0.5, None
-            for k in range(i, i2):
-                score = _similar(old[k], new[j])
-                if score > best:
-                    best, best_at = score, k
-            if best_at is None:
-                inserted(new[j])
-                continue
-            for k in range(i, best_at):
+        i, j = i1, j1
+        for a, b in [(i1 + a, j1 + b) for a, b in _pairs(old[i1:i2], new[j1:j2])] + [(i2, j2)]:
+            for k in range(i, a):
                 deleted(old[k])
-            changes.append(Change("changed", new[j].trail, new[j].kind, diff_words(old[best_at].text, new[j].text)))
-            i = best_at + 1
-        for k in range(i, i2):
-            deleted(old[k])
+            for k in range(j, b):
+                inserted(new[k])
+            if a < i2:
+                changes.append(Change("changed", new[b].trail, new[b].kind, diff_words(old[a].text, new[b].text)))
+            i, j = a + 1, b + 1
     return changes
 
 
@@ -397,6 +418,7 @@ def compare_sites(old_html: Path, new_html: Path) -> Comparison:
                                   [Change("deleted", b.trail, b.kind, [("delete", "", b.text)]) for b in page.blocks]))
     for diff in diffs:
         diff.entries = [entry for entry in entries if diff.path in entry.pages]
+        diff.is_changelog = diff.path == CHANGELOG_PAGE
     return Comparison(old_label, new_label, development, diffs, sections, entries)
 
 
@@ -442,9 +464,12 @@ del { color: var(--del-fg); background: var(--del-bg); text-decoration: line-thr
 .page aside .missing { background: var(--note-bg); color: var(--note-fg); padding: .2rem .4rem; }
 table.summary { border-collapse: collapse; margin: .5rem 0; }
 table.summary th, table.summary td { text-align: left; padding: .15rem .8rem .15rem 0; border-bottom: 1px solid var(--line); }
-.changelog { background: var(--aside-bg); padding: .2rem 1rem .6rem; }
-ul.unchanged { columns: 2; }
-@media (max-width: 50rem) { .page { display: block; } ul.unchanged { columns: 1; } }
+.changelog { background: var(--aside-bg); padding: .2rem 1rem .6rem; margin-top: 1rem; }
+.changelog h2 { border-top: none; margin-top: .6rem; padding-top: 0; }
+ol.unchanged { columns: 2; column-gap: 2rem; }
+ol.unchanged li { break-inside: avoid; }
+ol.unchanged .where { font-size: .85rem; }
+@media screen and (max-width: 50rem) { .page { display: block; } ol.unchanged { columns: 1; } }
 @media print {
   :root { --fg: #000; --bg: #fff; --muted: #333; --link: #000; --ins-fg: #003d12; --del-fg: #6b0000; }
   main { max-width: none; padding: 0; }
@@ -501,12 +526,10 @@ def render_html(comparison: Comparison, old_base: str, new_base: str, nav: str =
     else:
         parts.append('<p class="none">The change log has no section for these changes.</p>')
     parts.append("</section>")
-    parts.append('<h2 id="summary">Every page, in reading order</h2><table class="summary"><thead><tr>'
-                 '<th scope="col">Page</th><th scope="col">Change</th></tr></thead><tbody>')
-    for page in c.pages:
-        name = f'<a href="#{_anchor(page.path)}">{e(page.title)}</a>' if page.status != "unchanged" else e(page.title)
-        parts.append(f"<tr><td>{name}</td><td>{page.status}</td></tr>")
-    parts.append("</tbody></table>")
+    parts.append('<h2 id="summary">Changed pages, in reading order</h2>')
+    parts.append("<ol class=\"changed\">" + "".join(
+        f'<li><a href="#{_anchor(page.path)}">{e(page.title)}</a> ({page.status}, {e(page.path)})</li>'
+        for page in c.changed) + "</ol>" if c.changed else '<p class="none">No page changed.</p>')
     for page in c.changed:
         links = []
         if page.status != "added":
@@ -516,20 +539,26 @@ def render_html(comparison: Comparison, old_base: str, new_base: str, nav: str =
         parts.append(f'<section class="page" id="{_anchor(page.path)}" aria-labelledby="{_anchor(page.path)}-h">'
                      f'<h2 id="{_anchor(page.path)}-h">{e(page.title)} ({page.status})</h2>'
                      f'<p class="where">{e(page.path)}: {" and ".join(links)}.</p><div class="changes">')
+        trail = None
         for change in page.changes:
-            if change.trail:
+            if change.trail and change.trail != trail:
                 parts.append(f'<p class="trail">{e(change.trail)}</p>')
+            trail = change.trail
             parts.append(f'<p class="block {e(change.block_kind)}">{_pieces_html(change.pieces)}</p>')
         parts.append('</div><aside aria-label="Change log for this page"><h3>In the change log</h3>')
         if page.entries:
             parts.append("<ul>" + "".join(f"<li>{entry.html}</li>" for entry in page.entries) + "</ul>")
+        elif page.is_changelog:
+            parts.append("<p>This is the change history itself: it gains the sections listed above.</p>")
         else:
             parts.append('<p class="missing">No change-log entry names this page.</p>')
         parts.append("</aside></section>")
     unchanged = [page for page in c.pages if page.status == "unchanged"]
     parts.append('<h2 id="unchanged">Unchanged pages</h2>')
-    parts.append('<ul class="unchanged">' + "".join(
-        f'<li><a href="{e(new_base + page.path)}">{e(page.title)}</a></li>' for page in unchanged) + "</ul>"
+    parts.append(f"<p>{len(unchanged)} pages read exactly as before, in reading order:</p>"
+                 '<ol class="unchanged">' + "".join(
+                     f'<li><a href="{e(new_base + page.path)}">{e(page.title)}</a> '
+                     f'<span class="where">({e(page.path)})</span></li>' for page in unchanged) + "</ol>"
                  if unchanged else '<p class="none">Every page changed.</p>')
     parts.append("</main></body></html>\n")
     return "".join(parts)
