@@ -99,6 +99,15 @@ def test_make_dist_accepts_a_release_made_by_release_md(released: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_make_dist_checks_before_it_builds_anything() -> None:
+    """The Makefile's dist target: the release check is its first command, before clean-html and the builds."""
+    done = subprocess.run(["make", "-n", "-C", str(ROOT), "dist", "VENV=.venv"], capture_output=True, text=True)
+    steps = [line for line in done.stdout.splitlines()
+             if any(word in line for word in ("check_release", "clean-html", "rm -rf", "sphinx-build", "make_dist"))]
+    assert steps[0].endswith("tools/check_release.py --dist"), steps[:3]
+    assert steps[-1].endswith("tools/make_dist.py")
+
+
 def test_make_dist_refuses_an_edit_after_the_release(released: Path) -> None:
     (released / "VERSION").write_text("1.0.0\n")
     (released / "CHANGELOG.md").write_text((released / "CHANGELOG.md").read_text() + "\nA fix.\n")

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print("make dist refused: this is not a release ready to publish.\n"
               + "".join(f"  - {problem}\n" for problem in found)
               + "See RELEASE.md. To build the manual as it is, use make pdf, make offline or make handouts: "
-                "their files are named as a development build.", file=sys.stderr, end="")
+                "their files are named as a development build.", file=sys.stderr)
     else:
         for problem in found:
             print(problem, file=sys.stderr)
