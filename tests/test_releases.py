@@ -398,3 +398,33 @@ def test_kept_builds_are_keyed_by_commit(released: Path) -> None:
     before = cache.key("main", second, True), cache.key("v1.0.0", first, False)
     git(released, "tag", "-a", "v0.9.0", "-m", "x", "v1.0.0")
     assert cache.key("v1.0.0", first, False) == before[1] and cache.key("main", second, True) != before[0]
+
+
+# -- git is asked a few questions a build, not two a page ----------------------------------------
+
+def git_calls_of_a_build(tmp_path: Path, pages: int) -> int:
+    """Build a project of *pages* pages with a git that logs each call; return how many calls."""
+    import os
+    import shutil
+    shim = tmp_path / "bin"
+    shim.mkdir(parents=True)
+    log = tmp_path / "git-calls.txt"
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {shutil.which("git")} "$@"\n')
+    (shim / "git").chmod(0o755)
+    src = tmp_path / "docs"
+    src.mkdir()
+    names = [f"page-{n}" for n in range(pages)]
+    (src / "index.md").write_text("(home)=\n# Home\n\n```{toctree}\n" + "\n".join(names) + "\n```\n")
+    for name in names:
+        (src / f"{name}.md").write_text(f"# Page {name}\n\nText.\n")
+    env = {**os.environ, "PATH": f"{shim}:{os.environ['PATH']}"}
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-q", "-D",
+                    "suppress_warnings=curriculum", str(src), str(tmp_path / "html")],
+                   capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    assert (tmp_path / "html" / "page-0.html").is_file()
+    return len(log.read_text().splitlines())
+
+
+def test_git_is_asked_the_same_few_questions_however_many_pages(tmp_path: Path) -> None:
+    few, many = git_calls_of_a_build(tmp_path / "few", 2), git_calls_of_a_build(tmp_path / "many", 12)
+    assert 1 <= few == many <= 4
