@@ -3,9 +3,11 @@
 * Debian's Chromium under Playwright: no browser is ever downloaded; Playwright
   drives /usr/bin/chromium (the Debian package in tools/debian-packages.txt),
   headless, with nothing that reaches out to the network on its own.
-* The version: the one source is the VERSION file; a built site must carry the
-  same one, or it is stale.  File names carry it as _ext/versioning.py says,
-  with "-dev" until the change log has a dated release for it.
+* The version: the one source is the VERSION file, and _ext/versioning.py
+  decides what a build of this checkout is called (a release only at its tag;
+  else a development version, of the next version once VERSION's is tagged).
+  A built site must carry that version, or it is stale; file names carry it,
+  with "-dev" for a development build.
 * The built site's pages in reading order, and the exercise pages among them.
 """
 
