@@ -19,8 +19,8 @@ What this adds:
 * HTML: a line at the top of every page with the version and release date
   (or the development warning), and the version and date in which the page
   (or a file it includes: the change history page dates ``CHANGELOG.md``)
-  last changed.  Git is asked four questions a build (``read_git``), never
-  one a page;
+  last changed.  Git is asked four questions a build (``read_git``; a fifth
+  when a tag for ``VERSION`` is elsewhere), never one a page;
 * drops an empty ``## Unreleased`` section from the change history page (and
   from the PDF), as a released manual has;
 * LaTeX: the release date on the title page, and the version and date (or
@@ -202,6 +202,18 @@ class Status:
         return artefact_version(self.version, self.release)
 
 
+def forget_unreleased_tag(root: Path, facts: GitFacts | None, version: str) -> None:
+    """A tag vVERSION elsewhere whose own change log has no dated section for it is no release:
+    forget it, so that the build is still called VERSION, not the version after (one git command)."""
+    tag = f"v{version}"
+    if facts is None or tag not in facts.tags or facts.tags[tag] == facts.head:
+        return
+    text = _git(root, "show", f"{tag}:CHANGELOG.md") or ""
+    dated = (RELEASE_HEADING.match(line) for line in text.splitlines())
+    if not any(match and match["version"] == version for match in dated):
+        del facts.tags[tag]
+
+
 def decide_status(version: str, releases: list[Release], facts: GitFacts | None,
                   force_development: bool = False) -> Status:
     """A release only at the tag vVERSION, tracked files unchanged, with its dated section; else development."""
@@ -237,7 +249,9 @@ def build_status(root: Path, changelog: Path | None = None, force_development: b
     releases = read_changelog(changelog or root / "CHANGELOG.md")
     if force_development is None:
         force_development = os.environ.get(FORCE_DEVELOPMENT) == "1"
-    return decide_status(version, releases, read_git(root, with_log=False), force_development)
+    facts = read_git(root, with_log=False)
+    forget_unreleased_tag(root, facts, version)
+    return decide_status(version, releases, facts, force_development)
 
 
 # -- when each page last changed ---------------------------------------------------
@@ -297,6 +311,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
                        type="versioning", subtype="changelog")
         releases = []
     facts = read_git(Path(app.confdir))
+    forget_unreleased_tag(Path(app.confdir), facts, config.release)
     status = decide_status(config.release, releases, facts, os.environ.get(FORCE_DEVELOPMENT) == "1")
     app.manual_build_status = status
     app.manual_last_changes = LastChanges(facts) if facts is not None else None

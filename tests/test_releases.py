@@ -81,6 +81,14 @@ def test_a_tag_made_before_its_changelog_section_builds_as_development(repo: Pat
                                                              "YYYY-MM-DD' section")
 
 
+def test_a_tag_made_too_early_elsewhere_does_not_move_the_build_on_a_version(released: Path) -> None:
+    """v1.1.0 tagged before its section, the section committed after: still 1.1.0, not 1.2.0."""
+    start_next(released, "1.1.0")
+    git(released, "tag", "-a", "v1.1.0", "-m", "Release 1.1.0, too early")
+    publish(released, "1.1.0", tag=None)
+    assert release_info(released) == ("1.1.0-dev", "Version 1.1.0: development version, not for delivery")
+
+
 def test_changed_tracked_files_at_the_tag_make_a_development_build(released: Path) -> None:
     (released / "CHANGELOG.md").write_text((released / "CHANGELOG.md").read_text() + "\nMore.\n")
     status = build_status(released)
