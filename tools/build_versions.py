@@ -112,7 +112,7 @@ def version_bar(rev: Revision, page: str, revs: list[Revision], current: Revisio
             then = (f' The current release is <a href="{link(page, current.folder, target)}">'
                     f"version {e(current.version)}</a>.")
         else:
-            then = " No version has been released yet."
+            then = ""  # the revision line says no version has been released yet
         banner = f'<p class="version-banner">{reading}{then}</p>'
     tracked = ""
     if rev.folder in changes:
