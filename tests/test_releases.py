@@ -22,7 +22,9 @@ from release_steps import COMMITTEE, TODAY, YESTERDAY, add_unreleased_entry, git
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "_ext"))
 import build_versions  # noqa: E402
+import make_dist as dist_tool  # noqa: E402
 import release_diff  # noqa: E402
+import releases as release_tools  # noqa: E402
 from manual_tools import release_info  # noqa: E402
 from versioning import build_status, next_version  # noqa: E402
 
@@ -202,12 +204,12 @@ def test_the_real_repository_passes_the_release_check() -> None:
 # -- what make dist writes ------------------------------------------------------------------
 
 def fake_artefacts(root: Path, version: str, extra_in_zip: str = "") -> None:
-    for built, _ in __import__("make_dist").ARTEFACTS:
+    for built, _ in dist_tool.ARTEFACTS:
         path = root / built.format(version=version)
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".zip":
             with zipfile.ZipFile(path, "w") as archive:
-                archive.writestr(f"site/index.html", "<p>Home</p>")
+                archive.writestr("site/index.html", "<p>Home</p>")
                 if extra_in_zip:
                     archive.writestr(extra_in_zip, "x")
         else:
@@ -396,7 +398,7 @@ def test_a_note_quoting_the_old_sentence_is_not_taken_for_the_sentence() -> None
 
 
 def test_kept_builds_are_keyed_by_commit(released: Path) -> None:
-    cache = __import__("releases").BuildCache(released)
+    cache = release_tools.BuildCache(released)
     first = git(released, "rev-parse", "v1.0.0^{commit}").strip()
     assert cache.key("v1.0.0", first, False) == cache.key("v1.0.0", first, False)
     start_next(released, "1.1.0")
