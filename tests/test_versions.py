@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -390,59 +391,70 @@ CONTRAST = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
+CONTRAST_PAGES = ["1.0.0/modules/triggers.html", "main/index.html", "1.1.0/index.html"]
+OPEN = """theme => { if (theme !== 'auto') document.body.dataset.theme = theme;
+  document.querySelectorAll('details.version-switcher').forEach(d => d.open = true); }"""
+AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ("
+           "{id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
+
+
+def check_in_browser(site: Path, scratch: Path) -> dict:
+    """axe on every page of SITE_PAGES and the version bar's contrast on CONTRAST_PAGES, in each scheme.
+
+    Runs in a thread of its own: the browser tests' session may hold Playwright's sync API in this one."""
     from playwright.sync_api import sync_playwright
 
     from manual_tools import launch
+    found: dict = {"axe": {}, "contrast": {}}
     with sync_playwright() as playwright:
         chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+        try:
+            for name in dict.fromkeys(SITE_PAGES + CONTRAST_PAGES):
+                target = site / name
+                if name == "index.html":  # it opens the current version at once: read it without that
+                    target = scratch / "index.html"
+                    target.write_text(re.sub(r'<meta http-equiv="refresh"[^>]*>', "",
+                                             (site / name).read_text(encoding="utf-8")), encoding="utf-8")
+                for label, scheme, theme in SCHEMES:
+                    page = chromium.new_page()
+                    page.emulate_media(color_scheme=scheme)
+                    page.goto(target.as_uri(), wait_until="load")
+                    page.evaluate(OPEN, theme)
+                    if name in SITE_PAGES:
+                        page.add_script_tag(path=str(AXE))
+                        found["axe"][name, label] = page.evaluate(AXE_RUN)
+                    if name in CONTRAST_PAGES:
+                        found["contrast"][name, label] = page.evaluate(CONTRAST)
+                    page.close()
+        finally:
+            chromium.close()
+    return found
 
 
-def open_with_switcher(browser, url: str, scheme: str, theme: str):
-    page = browser.new_page()
-    page.emulate_media(color_scheme=scheme)
-    page.goto(url, wait_until="load")
-    page.evaluate("""theme => { if (document.body.dataset.theme !== undefined || theme !== 'auto')
-        document.body.dataset.theme = theme;
-      document.querySelectorAll('details.version-switcher').forEach(d => d.open = true); }""", theme)
-    return page
+@pytest.fixture(scope="module")
+def in_browser(versions_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    assert AXE.is_file(), "node_modules/axe-core is missing: run `make setup` (npm ci)"
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(check_in_browser, versions_site, tmp_path_factory.mktemp("axe")).result()
 
 
 @pytest.mark.versions
 @pytest.mark.browser
 @pytest.mark.parametrize("name", SITE_PAGES)
-def test_the_versions_site_passes_axe_in_light_and_dark(browser, versions_site: Path, name: str,
-                                                        tmp_path: Path) -> None:
-    assert AXE.is_file(), "node_modules/axe-core is missing: run `make setup` (npm ci)"
-    target = versions_site / name
-    if name == "index.html":  # it opens the current version at once: read it without that
-        target = tmp_path / "index.html"
-        target.write_text(re.sub(r'<meta http-equiv="refresh"[^>]*>', "", (versions_site / name).read_text()))
-    serious = []
-    for label, scheme, theme in SCHEMES:
-        page = open_with_switcher(browser, target.as_uri(), scheme, theme)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                                   ".violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map("
-                                   "n => n.target.join(' '))}))")
-        serious += [f"[{label}] {v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in violations
-                    if v["impact"] in ("serious", "critical")]
-        page.close()
+def test_the_versions_site_passes_axe_in_light_and_dark(in_browser: dict, name: str) -> None:
+    serious = [f"[{label}] {v['id']} ({v['impact']}): {v['nodes'][:3]}"
+               for label, _, _ in SCHEMES for v in in_browser["axe"][name, label]
+               if v["impact"] in ("serious", "critical")]
     assert serious == [], "\n".join(serious)
 
 
 @pytest.mark.versions
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["1.0.0/modules/triggers.html", "main/index.html", "1.1.0/index.html"])
-def test_every_word_of_the_version_bar_has_enough_contrast(browser, versions_site: Path, name: str) -> None:
+@pytest.mark.parametrize("name", CONTRAST_PAGES)
+def test_every_word_of_the_version_bar_has_enough_contrast(in_browser: dict, name: str) -> None:
     low = []
-    for label, scheme, theme in SCHEMES:
-        page = open_with_switcher(browser, (versions_site / name).as_uri(), scheme, theme)
-        found = page.evaluate(CONTRAST)
-        page.close()
+    for label, _, _ in SCHEMES:
+        found = in_browser["contrast"][name, label]
         assert len(found) >= 4, found  # the switcher's summary and entries at least
         low += [f"[{label}] {text!r}: {ratio}" for text, ratio in found if ratio < 4.5]
     assert low == []
