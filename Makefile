@@ -59,15 +59,28 @@ pdf: setup ## Build the PDF manual with XeLaTeX into _build/latex
 	$(SPHINXBUILD) -M latexpdf $(SOURCEDIR) $(BUILDDIR) $(ALLSPHINXOPTS)
 	@echo "The PDF manual is at $(BUILDDIR)/latex/$(PDFNAME)"
 
+# Releases: see RELEASE.md.  Built releases are kept in .cache/versions/, by commit.
+BRANCH        ?= main
+# What `make dist` builds; tools/make_dist.py's ARTEFACTS names the files it then collects.
+DIST_TARGETS  ?= pdf offline handouts workbook posters training
+
 .PHONY: versions
-versions: setup ## Build every release tag and main into _build/versions, with a version switcher
-	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions
+versions: setup ## Every release and main in one site, with a version switcher and tracked changes, into _build/versions
+	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions --branch $(BRANCH)
+
+.PHONY: diff
+diff: setup ## Tracked changes between two versions (make diff FROM=1.0.0 TO=1.1.0), HTML and PDF, into _build/diff
+	$(VENV)/bin/python tools/release_diff.py --out $(BUILDDIR)/diff $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+.PHONY: changes
+changes: html ## Print this version's changes by topic: its change-log section and the pages' versionchanged notes
+	$(VENV)/bin/python tools/version_changes.py $(BUILDDIR)/html
 
 .PHONY: dist
-dist: setup ## Build the release artefacts (PDF, offline zip, handouts, workbook, posters, training), named with the version, into dist/
-	$(VENV)/bin/python tools/check_release.py
+dist: setup ## Build a release's artefacts, checksums and approval record into dist/ (only at a release tag)
+	$(VENV)/bin/python tools/check_release.py --dist
 	$(MAKE) clean-html
-	$(MAKE) pdf offline handouts workbook posters training
+	$(MAKE) $(DIST_TARGETS)
 	$(VENV)/bin/python tools/make_dist.py
 
 .PHONY: clean-html
