@@ -30,6 +30,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from curriculum import SCHEMA_FILE, handout, load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +66,17 @@ class handout_destination(nodes.General, nodes.Element):
     """Where the sheet goes afterwards: a framed block that is never split across two pages."""
 
 
+@guarded
 def visit_destination_html(self, node: handout_destination) -> None:
     self.body.append(self.starttag(node, "div"))
 
 
+@guarded
 def depart_destination_html(self, node: handout_destination) -> None:
     self.body.append("</div>\n")
 
 
+@guarded
 def visit_destination_latex(self, node: handout_destination) -> None:
     # A framed box the width of the text, kept whole on one page, and with the line before it.
     self.body.append("\n\\par\\nopagebreak[4]\\medskip\\noindent{\\setlength{\\fboxsep}{6pt}\\fbox{"
@@ -80,6 +84,7 @@ def visit_destination_latex(self, node: handout_destination) -> None:
                      "\\setlength{\\parskip}{0.4em}\n")
 
 
+@guarded
 def depart_destination_latex(self, node: handout_destination) -> None:
     self.body.append("\n\\end{minipage}}}\\par\n")
 
@@ -99,6 +104,7 @@ def _destination_block(value: str, spec: dict) -> handout_destination:
     return block
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """End each handout with where the sheet goes afterwards, from the page's front matter."""
     found = list(doctree.findall(handout))
@@ -131,12 +137,14 @@ class tick_box(nodes.Inline, nodes.Element):
     """An empty box to tick, drawn rather than typed."""
 
 
+@guarded
 def visit_tick_box_html(self, node: tick_box) -> None:
     label = "box to tick" + (f": {node['label']}" if node.get("label") else "")
     self.body.append(f'<span class="tick-box" role="img" aria-label="{self.attval(label)}"></span>')
     raise nodes.SkipNode
 
 
+@guarded
 def visit_tick_box_latex(self, node: tick_box) -> None:
     # A square 0.8em across, drawn with a line thick enough to print: it fits a table row.
     self.body.append(r"{\setlength{\fboxsep}{0pt}\setlength{\fboxrule}{0.8pt}"
@@ -144,6 +152,7 @@ def visit_tick_box_latex(self, node: tick_box) -> None:
     raise nodes.SkipNode
 
 
+@guarded
 def visit_tick_box_text(self, node: tick_box) -> None:
     self.add_text("\N{BALLOT BOX}")
     raise nodes.SkipNode
@@ -163,6 +172,7 @@ class TickBoxRole(SphinxRole):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     destinations()  # a mistake in the declared words stops the build at once, with the file's name
     app.add_node(handout_destination, html=(visit_destination_html, depart_destination_html),
                  latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass))

@@ -27,6 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from curriculum import handout, load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def _store(env) -> dict:
     return env.readability
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     found = []
     for block in doctree.findall(handout):
@@ -109,15 +111,18 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         _store(app.env).pop(app.env.docname, None)
 
 
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "readability", {})
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
+@guarded
 def on_check_consistency(app: Sphinx, env) -> None:
     """Report every handout's readability, and warn where one is over a declared limit."""
     most_words = limits().get("max_average_words")
@@ -145,6 +150,7 @@ def on_check_consistency(app: Sphinx, env) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge_doc)
     app.connect("env-merge-info", on_merge_info)

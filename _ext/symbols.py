@@ -46,6 +46,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from curriculum import _enclosing_section, _kind_for, handout, load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,10 @@ def refusal(name: str, known: dict[str, dict]) -> str | None:
 
 def symbol_problem(name: str, folder: Path) -> str | None:
     """What is wrong with using the symbol *name* from the project's *folder*, or None."""
-    known = catalogue(folder / rules()["pictures"].get("catalogue", "symbol-info-en.csv"))
+    try:
+        known = catalogue(folder / rules()["pictures"].get("catalogue", "symbol-info-en.csv"))
+    except RuntimeError as error:  # the project's copy of the list is missing or broken
+        return str(error)
     problem = refusal(name, known)
     if problem:
         return problem
@@ -162,39 +166,48 @@ def _html_close(self, node) -> None:
 PICTURE_WIDTH = "1.8cm"
 
 
+@guarded
 def visit_key_point_latex(self, node) -> None:
     self.body.append("\n\\par\\medskip\\noindent\n")
 
 
+@guarded
 def depart_key_point_latex(self, node) -> None:
     self.body.append("\\par\\medskip\n")
 
 
+@guarded
 def visit_picture_latex(self, node) -> None:
     self.body.append(f"\\begin{{minipage}}[t]{{{PICTURE_WIDTH}}}\\vspace{{0pt}}\\centering\n")
 
 
+@guarded
 def depart_picture_latex(self, node) -> None:
     self.body.append(f"\\end{{minipage}}\\hspace{{0.5cm}}%\n")
 
 
+@guarded
 def visit_words_latex(self, node) -> None:
     self.body.append(f"\\begin{{minipage}}[t]{{\\dimexpr\\linewidth-{PICTURE_WIDTH}-0.5cm\\relax}}"
                      "\\vspace{0pt}\\raggedright\n")
 
 
+@guarded
 def depart_words_latex(self, node) -> None:
     self.body.append("\n\\end{minipage}\n")
 
 
+@guarded
 def visit_card_set_latex(self, node) -> None:
     self.body.append(f"\n\\par\\medskip\\noindent\\textbf{{Cards to cut out: {self.encode(node['title'])}}}\\par\n")
 
 
+@guarded
 def visit_plain(self, node) -> None:
     pass
 
 
+@guarded
 def depart_plain(self, node) -> None:
     pass
 
@@ -290,6 +303,7 @@ class CardsDirective(SphinxDirective):
     has_content = True
     option_spec = {"numbered": directives.flag}
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = card_set(title=self.arguments[0].strip(), numbered="numbered" in self.options)
         self.set_source_info(node)
@@ -338,6 +352,7 @@ def _inside(node: nodes.Node, kinds: tuple) -> bool:
     return False
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     env, docname = app.env, app.env.docname
     required = pictures_required(app.config)
@@ -373,15 +388,18 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                   f"{', '.join(spec.get('kinds', []))}", "cards")
 
 
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _problems(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "symbol_problems", {})
     _problems(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
+@guarded
 def on_check_consistency(app: Sphinx, env) -> None:
     """Every build: the problems noted when the pages were read (so a broken page fails each build)."""
     for docname, problems in sorted(_problems(env).items()):
@@ -399,6 +417,7 @@ def credit_paragraph() -> nodes.paragraph:
     return nodes.paragraph(text, text, classes=["symbol-credit"])
 
 
+@guarded
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The credit at the end of each handout and card set that shows a picture, else of the page.
 
@@ -416,6 +435,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.add_config_value("pictures_folder", "", "env", types=[str])
     app.add_config_value("pictures_required", None, "env")
     for node, css in ((key_point, "key-point"), (key_point_picture, "key-point-picture"),

@@ -39,6 +39,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, new_document
 
 from curriculum import SCHEMA_FILE, load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ class KnowledgeCheckDirective(SphinxDirective):
     final_argument_whitespace = True
     has_content = True
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = knowledge_check(number=0)
         self.set_source_info(node)
@@ -157,6 +159,7 @@ class _BlockDirective(SphinxDirective):
     has_content = True
     node_class: type[nodes.Element] = model_answer
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = self.node_class()
         self.set_source_info(node)
@@ -182,6 +185,7 @@ class RolePlayDirective(SphinxDirective):
     has_content = True
     option_spec = {"practises": directives.unchanged}
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         labels = _labels(self.options.get("practises"))
         node = role_play(practises=labels)
@@ -207,6 +211,7 @@ class RolePlayDirective(SphinxDirective):
 class _PlaceholderDirective(SphinxDirective):
     node_class: type[nodes.Element] = training_schedule
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = self.node_class()
         self.set_source_info(node)
@@ -311,6 +316,7 @@ def is_unit(app: Sphinx, docname: str) -> bool:
     return folder == _settings(app)["folder"] and name != "index"
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Number the knowledge checks, keep their answers, note the role plays and problems."""
     docname = app.env.docname
@@ -363,20 +369,24 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _store(app.env)[docname] = page
 
 
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "training_pages", {})
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
+@guarded(default=list)
 def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     env.training_changed = set(added) | set(changed) | set(removed)
     return []
 
 
+@guarded(default=list)
 def on_get_updated(app: Sphinx, env) -> list[str]:
     """When a unit changes, its neighbours' times, the schedule and the answers change too."""
     changed = getattr(env, "training_changed", set())
@@ -440,6 +450,7 @@ def course_plan(app: Sphinx) -> list[dict]:
 # -- the checks --------------------------------------------------------------
 
 
+@guarded
 def on_check_consistency(app: Sphinx, env) -> None:
     settings = _settings(app)
     pages = getattr(env, "curriculum_pages", {})
@@ -602,6 +613,7 @@ def _answers(app: Sphinx, docname: str, plan: list[dict]) -> list[nodes.Node]:
     return out or [nodes.paragraph(text="The course has no knowledge checks yet.")]
 
 
+@guarded
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = [*doctree.findall(unit_timing), *doctree.findall(training_schedule),
                     *doctree.findall(check_answers)]
@@ -625,6 +637,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
 CAPTION = '<p class="caption" role="heading">'
 
 
+@guarded
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The course's styles, on its pages.  And: the course's index names its parts with toctree captions, which Sphinx writes as a heading
     with no level (axe-core: aria-required-attr); under the page's title they are level 2."""
@@ -634,11 +647,13 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
         context["body"] = context["body"].replace(CAPTION, CAPTION[:-1] + ' aria-level="2">')
 
 
+@guarded
 def on_builder_inited(app: Sphinx) -> None:
     _settings(app)  # a malformed [training] is reported once, at the start
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.add_node(knowledge_check, html=(_html_visit_check, _html_depart_div),
                  latex=(_latex_visit_check, _pass), text=(_pass, _pass))
     app.add_node(model_answer, html=(_html_visit_answer, _html_depart_details),

@@ -367,6 +367,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     )
 
 
+@guarded
 def drop_empty_unreleased(app: Sphinx, doctree: nodes.document) -> None:
     """Remove the change log's '## Unreleased' section when nothing is under it.
 
