@@ -40,8 +40,8 @@ extensions = [
     "programme_wording",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
-    # Local: search snippets from file:// (page texts in _static/search-texts.js).
-    "offline_search",
+    # Local: the search, one entry a section, ranked, with synonyms, from file:// too.
+    "section_search",
 ]
 
 language = "en"
@@ -109,6 +109,20 @@ mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
 
 # Release sections ("## 1.0.0 — 2026-11-25") say which versions were released, and when.
 versioning_changelog = str(ROOT / "CHANGELOG.md")
+
+# -- section_search (local) -------------------------------------------------
+
+# Synonyms and the common words a question leaves out: _ext/search-words.toml.
+# How much a section's matches count, by "docname#anchor" pattern: a facilitator's
+# question is answered by the guide and the reference, not by the easy-read
+# handouts (written for group members), the short glossary entries (each links
+# to its full section) or the change history (which repeats every page's words).
+section_search_weights = {
+    "changelog#*": 0.3,
+    "exercises/*#handout": 0.5,
+    "reference/glossary#term-*": 0.7,
+    "facilitator-guide/*": 1.2,
+}
 
 # -- HTML --------------------------------------------------------------------
 
