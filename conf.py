@@ -132,6 +132,8 @@ templates_path = ["_templates"]
 html_title = f"{project} {release}"
 html_static_path = ["_static"]
 html_css_files = ["manual.css"]
+# The revision bar's height for the sticky bar, and the contents list's marker of the section in view.
+html_js_files = ["page-navigation.js"]
 html_theme_options = {
     # Shows furo's announcement bar; _templates/page.html fills it with the revision line.
     "announcement": "revision",
