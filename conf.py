@@ -30,6 +30,8 @@ version = release
 extensions = [
     "myst_parser",
     "sphinx_design",
+    # Local: author-year bibliography and citations (before sphinxcontrib.bibtex, which uses them).
+    "bibliography_style",
     "sphinxcontrib.bibtex",
     "sphinxcontrib.mermaid",
     # Local: renders every Mermaid diagram once, at build time, into a cache.
@@ -67,8 +69,12 @@ myst_heading_anchors = 0
 
 # Relative to this file, not to docs/.
 bibtex_bibfiles = ["docs/reference/references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# _ext/bibliography_style.py: entries are labelled and cited "(Author, year)",
+# a and b telling apart two of the same author and year; titles keep their
+# capitals; every citation links to its entry, "cite-KEY".
+bibtex_default_style = "manual-author-year"
+bibtex_reference_style = "label-round"
+bibtex_cite_id = "cite-{key}"
 
 # -- sphinxcontrib-mermaid ---------------------------------------------------
 
