@@ -80,3 +80,8 @@ def pdf_build() -> tuple[Build, Path]:
         build.output += make.stdout + make.stderr
         build.returncode = make.returncode
     return build, outdir / "internet-offending-module.pdf"
+
+
+def pytest_configure(config) -> None:
+    # Registered here until a shared place for markers exists; registering twice is harmless.
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium on the built manual")
