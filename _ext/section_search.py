@@ -74,10 +74,12 @@ class WordsError(Exception):
         self.line = line
 
 
-def _line_of(text: str, word: str) -> int:
-    """The first line of *text* that holds *word* as a quoted string (1 if none)."""
+def _line_of(text: str, word: str, nth: int = 1) -> int:
+    """The line of *text* that holds *word* as a quoted string the *nth* time (1 if none)."""
+    seen = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if f'"{word}"' in line:
+        seen += line.count(f'"{word}"')
+        if seen >= nth:
             return number
     return 1
 
@@ -116,7 +118,7 @@ def load_words(path: Path) -> dict:
                 if word in seen and seen[word] != number:
                     raise WordsError(f"{word!r} is in {key} groups {seen[word]} and {number}: "
                                      "put it in one group (merge the two if they mean the same)",
-                                     _line_of(text, word))
+                                     _line_of(text, word, 2))
                 seen[word] = number
         found[key] = groups
     ignore = data.get("ignore", [])

@@ -82,6 +82,19 @@ def pdf_build() -> tuple[Build, Path]:
     return build, outdir / "internet-offending-module.pdf"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for the whole session: every browser test module shares it
+    (Playwright's sync API cannot start twice in one process)."""
+    from manual_tools import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 def pytest_configure(config) -> None:
     # Registered here until a shared place for markers exists; registering twice is harmless.
     config.addinivalue_line("markers", "browser: drives Debian's Chromium on the built manual")

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import DOCS, ROOT, Build
 
@@ -87,14 +87,6 @@ def site(offline_zip: Path, tmp_path_factory) -> Path:
         archive.extractall(where)
     [index] = where.glob("*/index.html")
     return index.parent
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

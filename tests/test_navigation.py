@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import Visit, browser, offline_zip, site, tab  # noqa: F401
+from test_browser import Visit, offline_zip, site, tab  # noqa: F401
 
 PAGE = "modules/escalation-cycle.html"  # a long topic page with a diagram and eight sections
 WIDTHS = [360, 400, 768, 1024, 1280, 1440]

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from test_browser import Visit, browser, offline_zip, site, tab  # noqa: F401
+from test_browser import Visit, offline_zip, site, tab  # noqa: F401
 from conftest import DOCS
 
 MM = 72 / 25.4  # PDF points in a millimetre
@@ -24,7 +24,7 @@ SITE_FURNITURE = ["Skip to content", "On this page", "Back to top", "Hide search
 
 
 @pytest.fixture(scope="module")
-def printed(browser, site: Path, tmp_path_factory) -> dict[str, Path]:  # noqa: F811
+def printed(browser, site: Path, tmp_path_factory) -> dict[str, Path]:
     """Each page printed by Chromium as the print dialog does (A4, the page's own @page margins)."""
     out = tmp_path_factory.mktemp("printed")
     context = browser.new_context()
