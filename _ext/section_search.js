@@ -33,6 +33,7 @@
   // ... and by 1 + PHRASE * (share of neighbouring words of the question found side by side in it).
   const PHRASE = 0.5;
   const MAX_PAGES = 30;
+  const LEAST = 0.05; // pages scoring below this share of the best are left out: they hold a word in passing
   const ALSO = 3; // other matching sections listed under a page's best one
   const SNIPPET = 240; // characters
 
@@ -210,7 +211,8 @@
       list.push(result);
       byPage.set(result.entry.page, list);
     });
-    const pages = [...byPage.values()].slice(0, MAX_PAGES);
+    const best = scored.length ? scored[0].value : 0;
+    const pages = [...byPage.values()].filter((results) => results[0].value >= LEAST * best).slice(0, MAX_PAGES);
     return { parts, left, pages };
   };
 

@@ -82,7 +82,7 @@
     measure();
     // The window opened at a heading before the bar was measured: if the bar covers it, show it again.
     const target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-    if (target && target.getBoundingClientRect().top < furniture()) target.scrollIntoView({ block: "start" });
+    if (target && target.getBoundingClientRect().top < furniture()) target.scrollIntoView({ block: "start", behavior: "instant" });
     const bar = document.querySelector(".announcement");
     if (bar && "ResizeObserver" in window) new ResizeObserver(() => { measure(); schedule(); }).observe(bar);
     links = entries();
