@@ -21,7 +21,9 @@ def _sections(tab: Visit) -> list[str]:
 
 
 def _settle(tab: Visit) -> None:
-    """Wait until the page has stopped scrolling (links scroll smoothly)."""
+    """Wait until the page has stopped scrolling: furo scrolls smoothly, even to a heading on load,
+    and starts a moment after the page has loaded."""
+    tab.page.wait_for_timeout(1000)
     tab.page.wait_for_function("""() => new Promise(done => { const y = scrollY;
       setTimeout(() => done(Math.abs(scrollY - y) < 1), 300); })""")
 

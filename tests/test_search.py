@@ -151,6 +151,7 @@ def test_each_result_opens_its_section_below_the_revision_bar_with_its_words_mar
     tab.page.click("ul.search > li:first-child > a")
     tab.page.wait_for_selector("mark.search-match")
     # The page scrolls smoothly to the section: wait until it stops.
+    tab.page.wait_for_timeout(1000)
     tab.page.wait_for_function("""() => new Promise(done => { const y = scrollY;
       setTimeout(() => done(Math.abs(scrollY - y) < 1 && scrollY > 0), 300); })""")
     box = tab.page.evaluate("""() => {
