@@ -350,7 +350,10 @@
       const [best, ...others] = results;
       const item = document.createElement("li");
       const crumb = breadcrumb(best.entry);
-      const { html } = snippet(best.entry.section.text, best.matched);
+      // A page's top often has only its title: the snippet then comes from its first section with text.
+      const own = best.entry.section.text;
+      const source = own || (best.entry.page.sections.find((section) => section.text) || {}).text || "";
+      const { html } = snippet(source, best.matched);
       item.innerHTML = `<a href="${escape(link(best.entry, best.matched))}">${escape(best.entry.heading)}</a>`
         + (crumb ? `<span class="search-result-page">${crumb}</span>` : "")
         + (html ? `<p class="context">${html}</p>` : "");
