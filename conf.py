@@ -148,6 +148,11 @@ section_search_weights = {
     "exercises/*#handout": 0.5,
     "reference/glossary#term-*": 0.7,
     "facilitator-guide/*": 1.2,
+    # The course is read before a group, not searched during one: its role plays and units
+    # name the same situations as the guide, which is what a facilitator needs mid-session.
+    "training/*": 0.5,
+    # The answers page gathers every unit's knowledge checks; each unit's list points to it.
+    "training/units/*#knowledge-checks": 0.5,
 }
 
 # -- HTML --------------------------------------------------------------------

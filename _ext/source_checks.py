@@ -223,9 +223,14 @@ def before_bibtex(app: Sphinx) -> None:
             handler.addFilter(_without_unread_keys)
 
 
+#: What follows from a broken .bib file, said already by its one message: keys after the
+#: mistake cannot be found, and an entry cut short by it lacks the fields after the break.
+CONSEQUENCES = {("bibtex", "key_not_found"), ("bibtex", "missing_field")}
+
+
 def _without_unread_keys(record: stdlib_logging.LogRecord) -> bool:
-    """Leave out 'could not find bibtex key' while the bibliography cannot be read."""
-    return (getattr(record, "type", None), getattr(record, "subtype", None)) != ("bibtex", "key_not_found")
+    """Leave out what follows from the mistake while the bibliography cannot be read."""
+    return (getattr(record, "type", None), getattr(record, "subtype", None)) not in CONSEQUENCES
 
 
 @guarded

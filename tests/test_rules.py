@@ -385,7 +385,7 @@ def test_the_symbols_credit_ends_each_handout_and_card_set_with_pictures(valid_b
 def test_the_build_reports_each_handouts_readability(valid_build: Build) -> None:
     assert re.search(r"Readability of the handouts \(limits: 12 words a sentence on average, 10% long words\)",
                      valid_build.output)
-    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.7 words a sentence, "
+    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.1 words a sentence, "
                      r"0\.0% long words", valid_build.output)
 
 
@@ -1025,7 +1025,7 @@ TRAINING_CASES = {
         r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
     "unit-without-its-label": Case(
         UNIT, "(unit-one-unit)=\n", "",
-        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
+        "curriculum.label", r"the page has no label: put the line \(unit-one-unit\)= above its title", "# One unit"),
     "unit-break-not-minutes": Case(
         UNIT, "break: 15", "break: -5",
         "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "

@@ -14,7 +14,7 @@ into symbols/:
 
 * NAME.svg, copied as it is (the HTML manual shows it);
 * NAME.pdf, the same picture as a vector PDF, printed by Debian's Chromium
-  (the LaTeX manual includes it);
+  (the LaTeX manual includes it), for a new or changed picture only;
 * LICENSE.txt and symbol-info-en.csv, the set's licence and list of symbols.
 
 Symbols no page names any more are removed, so the copy holds the symbols in use.
@@ -109,11 +109,17 @@ def copy_symbols(mulberry: Path, project: Path) -> tuple[list[str], list[str]]:
         if old.stem not in named:
             old.unlink()
             removed.append(old.name)
-    copied = []
+    copied, changed = [], []
     for name in sorted(named):
-        shutil.copyfile(mulberry / "EN" / f"{name}.svg", folder / f"{name}.svg")
+        source, svg = mulberry / "EN" / f"{name}.svg", folder / f"{name}.svg"
+        # A PDF is printed again only for a new or changed picture: Chromium stamps each PDF
+        # with the time it was made, and a rerun must not change every file in symbols/.
+        if not (svg.is_file() and svg.with_suffix(".pdf").is_file() and svg.read_bytes() == source.read_bytes()):
+            shutil.copyfile(source, svg)
+            changed.append(svg)
         copied.append(name)
-    to_pdf([folder / f"{name}.svg" for name in copied])
+    if changed:
+        to_pdf(changed)
     return copied, removed
 
 
