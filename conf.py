@@ -54,6 +54,8 @@ extensions = [
     "symbols",
     # Local: each handout's readability, reported by every build, with the declared limits.
     "readability",
+    # Local: each topic's key messages, easy read with a picture beside each (shown on the slides).
+    "key_messages",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
