@@ -102,7 +102,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     section = key_message_section(doctree, title)
     if section is None:
         return  # the missing heading is curriculum.py's message
-    points = 0
+    points, reported = 0, False
     for child in section.children[1:]:
         if isinstance(child, key_point):
             points += 1
@@ -112,16 +112,18 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             for line, message in _sentence_problems(child, spec["handout"]):
                 _warn(docname, line, message)
         elif "programme-wording" in child.get("classes", []):
+            reported = True
             _warn(docname, child.line,
                   f"a programme-wording box cannot go in '{title}': group members see the key messages "
                   "(on the slides); put the box in 'Background for facilitators'")
         elif not isinstance(child, ALLOWED):
+            reported = True
             kind = "a list" if isinstance(child, (nodes.bullet_list, nodes.enumerated_list)) else "text"
             _warn(docname, _line(child) or section[0].line,
                   f"'{title}' holds {kind} that is not a key point: write each message for group members "
                   "as a paragraph that starts with its picture, {key-point}`SYMBOL` **key words** ..., "
                   "in easy read (see AUTHORING.md, 'Key messages')")
-    if not points:
+    if not points and not reported:
         _warn(docname, section[0].line,
               f"'{title}' has no key point: write each message as {{key-point}}`SYMBOL` **key words** ...")
 
