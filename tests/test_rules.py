@@ -643,6 +643,10 @@ CASES = {
         TOPIC, "{key-point}`think_,_to` A chain can be **broken at any step**.", "- A chain can be broken at any step.",
         "curriculum.key-messages", r"'Key messages' holds a list that is not a key point: write each message .*",
         "- A chain"),
+    "key-messages-without-picture": Case(
+        TOPIC, "{key-point}`think_,_to` A chain", "A chain",
+        "curriculum.key-messages", r"'Key messages' holds text that is not a key point: write each message .*",
+        "A chain can be"),
     "key-messages-without-bold": Case(
         TOPIC, "A chain can be **broken at any step**.", "A chain can be broken at any step.",
         "curriculum.key-messages", r"a key message bolds its key words: put \*\* around the words that matter most",
