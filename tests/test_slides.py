@@ -269,3 +269,26 @@ def test_every_slide_fits_and_each_diagram_fills_the_slide(deck_tab, deck: str) 
     assert not overflow, overflow
     assert diagrams == DIAGRAMS[deck]
     assert not problems, problems
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+
+
+@pytest.mark.browser
+@no_playwright
+@pytest.mark.parametrize("deck", TOPICS)
+def test_axe_finds_nothing_serious_on_any_kind_of_slide(deck_tab, deck: str) -> None:
+    assert AXE.is_file(), "node_modules/axe-core is missing: run `make setup` (npm ci)"
+    page, problems = deck_tab(deck)
+    # axe-core reads the stylesheets itself, which Chromium refuses from file:// with a console
+    # error of axe's own: the deck's console is checked by the test above.
+    page.add_script_tag(path=str(AXE))
+    kinds = page.eval_on_selector_all("section[data-slide]", "slides => slides.map(s => s.dataset.slide)")
+    serious = []
+    for kind in dict.fromkeys(kinds):  # the first slide of each kind
+        page.evaluate(f"Reveal.slide({kinds.index(kind)}, 0)")
+        serious += [f"{kind} slide: {finding}" for finding in page.evaluate(AXE_RUN)]
+    assert not serious, "\n".join(serious)
