@@ -281,6 +281,9 @@ def on_build_finished(app: Sphinx, exception) -> None:
     if picture.is_file():
         (out / "_images").mkdir(exist_ok=True)
         shutil.copyfile(picture, out / "_images" / picture.name)
+    sources = out / "_sources"  # html_copy_source is off: the folder is left empty
+    if sources.is_dir() and not any(sources.iterdir()):
+        sources.rmdir()
     static = out / "_static"
     for path in sorted(static.rglob("*"), reverse=True):
         relative = path.relative_to(static).as_posix()
