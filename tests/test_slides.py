@@ -24,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BUILD, BUILD_TIMEOUT, DOCS, PLAIN, ROOT, STRICT, Build, run_bounded
+from test_group_member_words import words_not_on_a_handout
 
 # Every test here builds the slides: `make check` leaves them out (pytest.ini).
 pytestmark = pytest.mark.slides
@@ -136,6 +137,16 @@ def test_each_diagram_has_a_slide_of_its_own(decks: dict[str, BeautifulSoup], de
 def test_each_slide_has_speaker_notes_not_shown_on_it(decks: dict[str, BeautifulSoup], deck: str) -> None:
     for slide in decks[deck].select("section[data-slide]"):
         assert slide.select_one("aside.notes").get_text(strip=True)
+
+
+@pytest.mark.parametrize("deck", TOPICS)
+def test_what_group_members_read_on_a_slide_uses_their_words(decks: dict[str, BeautifulSoup], deck: str) -> None:
+    """The key messages and prompts say what the handouts say ("pictures", "the leaders")."""
+    found = []
+    for slide in decks[deck].select('section[data-slide="key-message"], section[data-slide="prompt"]'):
+        text = " ".join(slide.select_one(".slide-body").get_text(" ").split())
+        found += [f"{text}: {word}" for word in words_not_on_a_handout(text)]
+    assert not found, found
 
 
 def test_no_deck_refers_to_the_web(slides_build: Build) -> None:
