@@ -303,3 +303,26 @@ def test_axe_finds_nothing_serious_on_any_kind_of_slide(deck_tab, deck: str) -> 
         page.evaluate(f"Reveal.slide({kinds.index(kind)}, 0)")
         serious += [f"{kind} slide: {finding}" for finding in page.evaluate(AXE_RUN)]
     assert not serious, "\n".join(serious)
+
+
+@pytest.mark.browser
+@no_playwright
+def test_the_speaker_view_shows_the_facilitator_notes_with_no_network(browser, slides_build: Build) -> None:
+    """S opens reveal.js's speaker view (a window of the deck's own, written by its notes plugin)."""
+    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+    outside: list[str] = []
+    context.route(lambda url: not url.startswith(("file://", "about:", "data:")),
+                  lambda route: (outside.append(route.request.url), route.abort()))
+    try:
+        page = context.new_page()
+        page.goto((slides_build.outdir / "modules" / "triggers.html").resolve().as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.keyboard.press("ArrowRight")
+        with context.expect_page() as opened:
+            page.keyboard.press("s")
+        notes = opened.value.locator(".speaker-controls-notes")
+        notes.get_by_text("Facilitator notes").wait_for()
+        assert "Key message 1 of" in notes.inner_text()
+        assert not outside, outside
+    finally:
+        context.close()
