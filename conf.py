@@ -56,6 +56,8 @@ extensions = [
     "symbols",
     # Local: each handout's readability, reported by every build, with the declared limits.
     "readability",
+    # Local: each topic's key messages, easy read with a picture beside each (shown on the slides).
+    "key_messages",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: the search, one entry a section, ranked, with synonyms, from file:// too.
@@ -180,6 +182,35 @@ html_copy_source = False
 # the glossary lists and the search finds; furo links no index, and writing it
 # cost every rebuild a quarter of a second.
 html_use_index = False
+
+# -- Slides (make slides; _ext/slides.py) ------------------------------------
+
+# One reveal.js deck a session, built by `make slides` (`-b slides -t slides`) into a folder of its
+# own.  Only that build loads the extension and sphinx-revealjs (which reads pages one at a time):
+# the manual's HTML and PDF are built exactly as without them.
+if tags.has("slides"):  # noqa: F821 (Sphinx gives conf.py its tags)
+    extensions.append("slides")
+    # The decks' page template and stylesheet, instead of the manual's furo overrides.
+    templates_path = ["_slides"]
+    revealjs_static_path = ["_slides/static"]
+    revealjs_css_files = ["slides.css"]
+    # reveal.js's own, from inside the package: fonts and all, nothing from the web.
+    revealjs_style_theme = "white"
+    revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]
+    revealjs_script_conf = {
+        "width": 1280,
+        "height": 720,
+        "margin": 0.04,
+        "center": False,
+        "hash": True,
+        # The arrow keys go through every slide, in order.
+        "navigationMode": "linear",
+        # No movement between slides; the slide number for the facilitator.
+        "transition": "none",
+        "backgroundTransition": "none",
+        "slideNumber": "c/t",
+        "controlsTutorial": False,
+    }
 
 # -- LaTeX -------------------------------------------------------------------
 

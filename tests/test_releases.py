@@ -227,7 +227,8 @@ def test_dist_gets_checksums_of_its_artefacts_and_the_approval_record(released: 
     assert done.returncode == 0, done.stderr
     dist = released / "dist"
     artefacts = [name.format(version="1.0.0") for _, name in dist_tool.ARTEFACTS]
-    assert "internet-offending-module-1.0.0.pdf" in artefacts  # the manual, at least
+    assert {"internet-offending-module-1.0.0.pdf", "internet-offending-module-1.0.0-html.zip",
+            "internet-offending-module-1.0.0-slides.zip", "internet-offending-module-1.0.0-handouts.pdf"} <= set(artefacts)
     assert sorted(p.name for p in dist.iterdir()) == sorted(
         [*artefacts, "internet-offending-module-1.0.0-SHA256SUMS", "internet-offending-module-1.0.0-release.txt"])
     check = subprocess.run(["sha256sum", "-c", "internet-offending-module-1.0.0-SHA256SUMS"], cwd=dist,

@@ -8,7 +8,9 @@ symbol-info-en.csv).  The build never reads that folder: it reads the
 project's own copy, symbols/ (page-kinds.toml, [pictures] folder).
 
 It finds every symbol named in docs/ and templates/ ({key-point}`NAME` at the
-start of a paragraph, and "NAME | words" lines of a {cards} block), refuses
+start of a paragraph, and "NAME | words" lines of a {cards} block) and the
+slides' picture beside each discussion prompt (_ext/page-kinds.toml,
+[slides] prompt_picture), refuses
 an unknown, rated or never-used one (naming file and line), and then writes
 into symbols/:
 
@@ -26,6 +28,7 @@ import base64
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +62,13 @@ def named_symbols(project: Path) -> dict[str, list[str]]:
                 continue
             for name in ROLE.findall(line):
                 found.setdefault(name.strip(), []).append(f"{where}:{number}")
+    rules = project / "_ext" / "page-kinds.toml"
+    if rules.is_file():
+        text = rules.read_text(encoding="utf-8")
+        picture = tomllib.loads(text).get("slides", {}).get("prompt_picture")
+        if isinstance(picture, str) and picture.strip():
+            line = next((n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("prompt_picture")), 1)
+            found.setdefault(picture.strip(), []).append(f"_ext/page-kinds.toml:{line}")
     return found
 
 

@@ -39,6 +39,7 @@ NAME = "internet-offending-module"
 ARTEFACTS: list[tuple[str, str]] = [
     ("_build/latex/internet-offending-module.pdf", "internet-offending-module-{version}.pdf"),
     ("_build/offline/internet-offending-module-{version}-html.zip", "internet-offending-module-{version}-html.zip"),
+    ("_build/slides/internet-offending-module-{version}-slides.zip", "internet-offending-module-{version}-slides.zip"),
     ("_build/handouts/internet-offending-module-{version}-handouts.pdf",
      "internet-offending-module-{version}-handouts.pdf"),
     ("_build/workbook/internet-offending-module-{version}-workbook.pdf",
