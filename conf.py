@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 # Local extensions live in one folder, each a short module with a docstring.
 sys.path.insert(0, str(ROOT / "_ext"))
+# tools/manual_tools.py holds what the build shares with the tools: Chromium and its flags.
+sys.path.insert(0, str(ROOT / "tools"))
+from manual_tools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # -- Project -----------------------------------------------------------------
 
@@ -118,15 +121,9 @@ mermaid_build_config = {
 # Debian's Chromium: puppeteer downloads no browser of its own here.
 mermaid_build_puppeteer = {
     # MERMAID_CHROMIUM: another browser where Debian's is not there (Read the Docs).
-    "executablePath": os.environ.get("MERMAID_CHROMIUM", "/usr/bin/chromium"),
-    "args": [
-        "--no-sandbox",  # CI and developers run as root
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",  # the machine has no network
-        "--disable-component-update",
-        "--disable-sync",
-    ],
+    "executablePath": os.environ.get("MERMAID_CHROMIUM", CHROMIUM),
+    # The same flags as the tools' and tests' Chromium: as root, without a GPU or the network.
+    "args": CHROMIUM_ARGS,
 }
 # Where mermaid-cli and mermaid are installed: their versions are part of the cache key.
 mermaid_build_node_modules = str(ROOT / "node_modules")

@@ -50,7 +50,6 @@ from symbols import credit_paragraph, key_point, key_point_picture, key_point_wo
 
 logger = logging.getLogger(__name__)
 
-MODULE = "Internet Offending Module"
 PROGRAMME_WORDING = "programme-wording"
 #: What of _static/ the decks load (the rest is removed from the output): reveal.js, its white
 #: theme with its fonts, the speaker notes plugin, the decks' stylesheet, and the version
@@ -184,7 +183,7 @@ def build_deck(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     aims = sections.get(load_schema()["kind"]["topic"].get("aims_section", "Aims"))
     slides.append(_slide("title", topic, [
         _para(session, "slide-session"),
-        _para(f"{MODULE}. {status}.", "slide-module"),
+        _para(f"{app.config.project}. {status}.", "slide-module"),
     ], notes(_para(f"{topic}: {session.lower()}.  Aims:"),
              *([_plain(aims[1])] if aims is not None and len(aims.children) > 1 else []))))
 
@@ -233,7 +232,7 @@ def build_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
            "F shows it full screen, Esc shows every slide, and S opens the speaker notes in a window of their own.")
     doctree.children = []
     doctree += _slide("index", "Slides for the room", [
-        _para(f"{MODULE}. {status}.", "slide-module"),
+        _para(f"{app.config.project}. {status}.", "slide-module"),
         items,
     ], [_para(how)])
 

@@ -28,9 +28,9 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import EXERCISES, exercise_pages  # noqa: E402
+from manual_tools import EXERCISES, PROJECT, exercise_pages  # noqa: E402
 
-MODULE = "Internet Offending Module"
+MODULE = PROJECT
 
 # Chromium prints header and footer templates in their own tiny default font: size everything.
 FOOTER = (
