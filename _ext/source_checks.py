@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+# Undocumented: Sphinx's logger namespace (also in stay_failed.py; tests/test_internals.py checks it).
 from sphinx.util.logging import NAMESPACE
 
 from guard import guarded

@@ -634,6 +634,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             node.replace_self(_answers(app, docname, plan))
 
 
+# How Sphinx's HTML writer writes a toctree caption (not an API): tests/test_internals.py checks it.
 CAPTION = '<p class="caption" role="heading">'
 
 
