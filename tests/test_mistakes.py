@@ -35,7 +35,8 @@ pytestmark = pytest.mark.fixtures
 
 #: What a copy of the project takes from the real one; docs/ is the fixture.
 PROJECT_FILES = ["conf.py", "VERSION", "CHANGELOG.md"]
-PROJECT_DIRS = ["_ext", "_static", "_templates", "symbols"]
+# tools/: conf.py takes Chromium and its flags from tools/manual_tools.py.
+PROJECT_DIRS = ["_ext", "_static", "_templates", "symbols", "tools"]
 TOPIC, EXERCISE = "docs/modules/one-topic.md", "docs/exercises/one-exercise.md"
 GLOSSARY, BIB = "docs/reference/glossary.md", "docs/reference/references.bib"
 
