@@ -210,8 +210,8 @@ def read_rules(schema: dict, text: str) -> tuple[Rules | None, list[tuple[int | 
         if not activities and not _text(raw.get("what")):
             problems.append((where.key(line, "what"), f"session part {name!r} needs 'what': what happens in it, "
                                                       "for facilitators"))
-        parts.append(Part(curly(str(name)), minutes if _minutes(minutes) else 0, curly(str(raw.get("what", "")).strip()),
-                          activities is True, is_break is True, line))
+        parts.append(Part(curly(str(name)), minutes if _minutes(minutes) else 0,
+                          curly(str(raw.get("what", "")).strip()), activities is True, is_break is True, line))
     if raw_parts and not any(part.activities for part in parts):
         problems.append((top, "no session part has 'activities = true': the topic's exercises need a place"))
 
@@ -505,8 +505,8 @@ def module_sessions(app: Sphinx, docname: str) -> nodes.Node:
     rows, number = [], 0
     for topic, sessions, apart in planned:
         if apart:
-            when = f"One to one, before session {number + 1}" if number < total else \
-                f"One to one, after session {number}"
+            when = (f"One to one, before session {number + 1}" if number < total
+                    else f"One to one, after session {number}" if number else "One to one")
             rows.append([when, topic_link(topic), exercise_links(apart, minutes=True)])
         for index, session in enumerate(sessions, start=1):
             number += 1
@@ -534,30 +534,28 @@ def module_sessions(app: Sphinx, docname: str) -> nodes.Node:
 # -- the "If a group member cannot read" box -----------------------------------
 
 
-def _front_matter_block(path: Path) -> str:
-    """The page's front matter, from just after the opening "---" ('' if none)."""
+def _front_matter(path: Path) -> tuple[dict, yaml.Node | None]:
+    """The page's front matter and its YAML tree ({} and None if it has none or it is broken:
+    curriculum reports that)."""
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---"):
-        return ""
+        return {}, None
     end = text.find("\n---", 3)
-    return text[3:end] if end != -1 else ""
-
-
-def _cannot_read_field(path: Path, field: str) -> tuple[str | None, int]:
-    """The field's text from the page's front matter, and the line of its first line of text."""
-    block = _front_matter_block(path)
+    block = text[3:end] if end != -1 else ""
     try:
-        data = yaml.safe_load(block) or {}
-        tree = yaml.compose(block)
+        data, tree = yaml.safe_load(block) or {}, yaml.compose(block)
     except yaml.YAMLError:
-        return None, 1  # curriculum reports the broken front matter
-    if not isinstance(data, dict) or not isinstance(data.get(field), str):
-        return None, 1
+        return {}, None
+    return (data, tree) if isinstance(data, dict) else ({}, None)
+
+
+def _value_line(tree: yaml.Node | None, field: str) -> int:
+    """The file line where *field*'s text starts (its block starts on the line after "key: |")."""
     for key, value in getattr(tree, "value", []):
         if key.value == field:
-            # Block line 0 is the rest of the opening "---" line; a "|" value starts on the next line.
-            return data[field], value.start_mark.line + 1 + (1 if value.style in ("|", ">") else 0)
-    return data[field], 1
+            # The block's line 0 is the rest of the opening "---" line, so its line n is file line n + 1.
+            return value.start_mark.line + 1 + (1 if value.style in ("|", ">") else 0)
+    return 1
 
 
 def cannot_read_box(rules: Rules, text: str, path: Path, first_line: int) -> nodes.admonition:
@@ -565,40 +563,28 @@ def cannot_read_box(rules: Rules, text: str, path: Path, first_line: int) -> nod
     box = nodes.admonition(classes=["cannot-read"], ids=["cannot-read"])
     box.source, box.line = str(path), first_line
     box += nodes.title(text=rules.cannot_read["title"])
-    line = first_line
-    paragraph: list[str] = []
-    start = line
-
-    def flush() -> None:
-        if paragraph:
-            para = nodes.paragraph(text=curly("\n".join(paragraph)))
-            para.source, para.line = str(path), start
-            box.append(para)
-            paragraph.clear()
-
-    for number, raw in enumerate(text.strip("\n").splitlines()):
-        if not raw.strip():
-            flush()
-        else:
-            if not paragraph:
-                start = first_line + number
-            paragraph.append(raw.strip())
-    flush()
+    lines = text.strip("\n").splitlines()
+    start = 0
+    for number, raw in enumerate(lines + [""]):
+        if raw.strip():
+            continue
+        block = [line.strip() for line in lines[start:number]]
+        if block:
+            para = nodes.paragraph(text=curly("\n".join(block)))
+            para.source, para.line = str(path), first_line + start
+            box += para
+        start = number + 1
     return box
 
 
-def _add_cannot_read(app: Sphinx, doctree: nodes.document, found: Rules) -> None:
-    env = app.env
-    path = Path(env.doc2path(env.docname))
-    text, line = _cannot_read_field(path, found.cannot_read["field"])
-    if not text or not text.strip():
+def _add_cannot_read(doctree: nodes.document, found: Rules, path: Path, meta: dict, tree) -> None:
+    text = meta.get(found.cannot_read["field"])
+    if not isinstance(text, str) or not text.strip():
         return  # curriculum reports the missing field
     top = next(iter(doctree.findall(nodes.section)), None)
-    if top is None:
-        return
-    for section in top.children:
+    for section in top.children if top is not None else []:
         if isinstance(section, nodes.section) and curriculum._section_title(section) == found.cannot_read["section"]:
-            section += cannot_read_box(found, text, path, line)
+            section += cannot_read_box(found, text, path, _value_line(tree, found.cannot_read["field"]))
             return
 
 
@@ -642,20 +628,12 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         env.note_reread()  # the next build reads it again, and fails again until page-kinds.toml is right
         return
     if kind == "exercise":
-        _add_cannot_read(app, doctree, found)
-        meta = _front_matter(env)
+        path = Path(env.doc2path(env.docname))
+        meta, tree = _front_matter(path)
+        _add_cannot_read(doctree, found, path, meta, tree)
         if meta.get("format") in found.group_formats and _minutes(meta.get("time")) \
                 and meta["time"] > found.activity_minutes:
-            env.note_reread()
-
-
-def _front_matter(env) -> dict:
-    """The page's front matter ({} if it has none or it is broken: curriculum reports that)."""
-    try:
-        data = yaml.safe_load(_front_matter_block(Path(env.doc2path(env.docname)))) or {}
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+            env.note_reread()  # too long for a session: read again, and fail again, until it is fixed
 
 
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
