@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def entry_lines(text: str) -> dict[str, int]:
     return lines
 
 
+@guarded
 def check_unused(app: Sphinx, env) -> list[str]:
     """Warn once for each entry of a bib file in the source folder that no page cites."""
     domain = env.get_domain("cite")
@@ -65,6 +67,7 @@ def check_unused(app: Sphinx, env) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.setup_extension("sphinxcontrib.bibtex")
     app.connect("env-updated", check_unused)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
