@@ -433,7 +433,7 @@ def session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
     """The whole sessions of *topic*, for the page *docname* being written."""
     found, problems = rules(app)
     pages = curriculum._store(app.env)
-    label = pages[topic]["label"]
+    label = pages[topic]["label"] or topic.replace("/", "-")
     box = nodes.container(classes=["session-plans"], ids=[f"session-plan-{label}"])
     if found is None:
         box += nodes.paragraph(text="The session plan cannot be drawn until the session declared in "
