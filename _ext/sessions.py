@@ -38,9 +38,17 @@ from pathlib import Path
 import yaml
 from docutils import nodes
 from docutils.utils.smartquotes import smartyPants
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.domains.changeset import versionlabel_classes, versionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+# What changed since the reviewed draft, said where it changed (the change log says it too).
+CANNOT_READ_ADDED = "This box is new: how a group member who cannot read takes part in this exercise."
+SESSION_PLAN_CHANGED = ("The session plan listed only the topic's exercises and their minutes. "
+                        "It is now whole timed sessions, from check-in to check-out, with a break, "
+                        "and what to do if a session runs short or long.")
 
 import curriculum
 
@@ -462,6 +470,7 @@ def session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
     if sessions:
         box += _lead("If the session runs short:", found.if_short)
         box += _lead("If it runs long:", found.if_long)
+    box += version_note("versionchanged", app.config.version, SESSION_PLAN_CHANGED)
     return box
 
 
@@ -558,8 +567,15 @@ def _value_line(tree: yaml.Node | None, field: str) -> int:
     return 1
 
 
-def cannot_read_box(rules: Rules, text: str, path: Path, first_line: int) -> nodes.admonition:
-    """The box: its title, then the field's text, a paragraph for each block of lines."""
+def version_note(kind: str, version: str, text: str) -> addnodes.versionmodified:
+    """A ``{versionadded}`` or ``{versionchanged}`` note with *text*, as Sphinx's directive writes it."""
+    label = nodes.inline("", f"{versionlabels[kind] % version}: ", classes=["versionmodified", versionlabel_classes[kind]])
+    note = addnodes.versionmodified("", "", nodes.paragraph("", "", label, nodes.Text(curly(text))), type=kind, version=version)
+    return note
+
+
+def cannot_read_box(rules: Rules, text: str, path: Path, first_line: int, version: str) -> nodes.admonition:
+    """The box: its title, then the field's text, a paragraph for each block of lines, then its versionadded note."""
     box = nodes.admonition(classes=["cannot-read"], ids=["cannot-read"])
     box.source, box.line = str(path), first_line
     box += nodes.title(text=rules.cannot_read["title"])
@@ -574,17 +590,18 @@ def cannot_read_box(rules: Rules, text: str, path: Path, first_line: int) -> nod
             para.source, para.line = str(path), first_line + start
             box += para
         start = number + 1
+    box += version_note("versionadded", version, CANNOT_READ_ADDED)
     return box
 
 
-def _add_cannot_read(doctree: nodes.document, found: Rules, path: Path, meta: dict, tree) -> None:
+def _add_cannot_read(doctree: nodes.document, found: Rules, path: Path, meta: dict, tree, version: str) -> None:
     text = meta.get(found.cannot_read["field"])
     if not isinstance(text, str) or not text.strip():
         return  # curriculum reports the missing field
     top = next(iter(doctree.findall(nodes.section)), None)
     for section in top.children if top is not None else []:
         if isinstance(section, nodes.section) and curriculum._section_title(section) == found.cannot_read["section"]:
-            section += cannot_read_box(found, text, path, _value_line(tree, found.cannot_read["field"]))
+            section += cannot_read_box(found, text, path, _value_line(tree, found.cannot_read["field"]), version)
             return
 
 
@@ -630,7 +647,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     if kind == "exercise":
         path = Path(env.doc2path(env.docname))
         meta, tree = _front_matter(path)
-        _add_cannot_read(doctree, found, path, meta, tree)
+        _add_cannot_read(doctree, found, path, meta, tree, app.config.version)
         if meta.get("format") in found.group_formats and _minutes(meta.get("time")) \
                 and meta["time"] > found.activity_minutes:
             env.note_reread()  # too long for a session: read again, and fail again, until it is fixed
@@ -703,4 +720,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

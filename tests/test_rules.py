@@ -464,9 +464,14 @@ def test_every_exercise_shows_if_a_group_member_cannot_read_at_the_end_of_its_st
     box = steps.find_all(recursive=False)[-1]
     assert "cannot-read" in box.get("class", [])
     assert box.find(class_="admonition-title").get_text(strip=True) == SCHEMA["cannot_read"]["title"]
-    assert " ".join(box.get_text(" ").split()).endswith(
+    *_, guidance, note = box.find_all(recursive=False)
+    assert " ".join(guidance.get_text(" ").split()) == (
         "Read the chain aloud, link by link, and let the group member point to each link. "
         "A facilitator writes their words on the handout and reads them back.")
+    # Where it changed since the reviewed draft: a versionadded note ends the box.
+    assert "versionadded" in note.get("class", [])
+    assert " ".join(note.get_text(" ").split()).startswith(
+        f"Added in version {(ROOT / 'VERSION').read_text(encoding='utf-8').strip()}: This box is new")
 
 
 def test_topic_overview_lists_each_topic_with_its_aims_and_exercises(valid_build: Build) -> None:

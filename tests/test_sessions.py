@@ -105,6 +105,15 @@ def test_each_plan_says_what_to_do_if_the_session_runs_short_or_long(html_pages:
             assert "If the session runs short:" in text and "If it runs long:" in text, page
 
 
+def test_every_topic_page_notes_that_its_session_plan_changed(html_pages: dict[str, str]) -> None:
+    for page, soup in topic_pages(html_pages).items():
+        last = soup.find(class_="session-plans").find_all(recursive=False)[-1]
+        assert "versionchanged" in last.get("class", []), page
+        text = " ".join(last.get_text(" ").split())
+        version = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+        assert text.startswith(f"Changed in version {version}: The session plan listed only the topic’s exercises"), page
+
+
 def test_the_consent_meeting_is_one_to_one_and_takes_no_group_time(html_pages: dict[str, str]) -> None:
     """The one-to-one meeting before the first session is listed apart from the topic's group session."""
     soup = _soup(html_pages["modules/aims-and-consequences.html"])
@@ -158,6 +167,9 @@ def test_every_exercise_says_how_a_group_member_who_cannot_read_takes_part(html_
         last = section.find_all(recursive=False)[-1]
         assert "cannot-read" in last.get("class", []), f"{page}: the box does not end the Steps"
         assert last.find(class_="admonition-title").get_text(strip=True) == title
+        note = last.find(class_="versionadded")
+        assert note is not None and last.find_all(recursive=False)[-1] is note, f"{page}: no versionadded note"
+        note.extract()
         text = " ".join(last.get_text(" ").split()).removeprefix(title).strip()
         assert len(re.findall(r"[.!?](\s|$)", text)) >= 2, f"{page}: too short to guide a facilitator"
         texts[page] = text
