@@ -47,6 +47,8 @@ extensions = [
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
     "curriculum",
+    # Local: whole group sessions in each topic's session plan, and "if a group member cannot read".
+    "sessions",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
     # Local: the words the manual no longer uses, checked on every page.

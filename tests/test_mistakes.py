@@ -190,11 +190,13 @@ MISTAKES = {
         EXERCISE, "time: 30\n", "time: 30\n  format: [group\n", "curriculum.front-matter",
         r"front matter is not valid YAML \(.*\): write one field a line as 'name: value'", "format: [group"),
     "front-matter-not-closed": Mistake(
-        EXERCISE, "destination: group-record\n---\n", "destination: group-record\n", "curriculum.front-matter",
+        EXERCISE, "reads them back.\n---\n", "reads them back.\n", "curriculum.front-matter",
         r"the front matter that starts on line 1 has no closing '---' line: add one after its last field", 1,
         only=False),  # docutils also reads the lone '---' as a line across the page
     "front-matter-not-fields": Mistake(
-        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\ndestination: group-record\n",
+        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\ndestination: group-record\n"
+        "cannot-read: |\n  Read the chain aloud, link by link, and let the group member point to each link.\n"
+        "  A facilitator writes their words on the handout and reads them back.\n",
         "- exercise\n- group\n",
         "curriculum.front-matter", r"front matter must be fields, one a line as 'name: value'", 2),
     "front-matter-unknown-value": Mistake(
