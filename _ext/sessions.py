@@ -177,7 +177,8 @@ def read_rules(schema: dict, text: str) -> tuple[Rules | None, list[tuple[int | 
                                                   "exercise formats"))
             value = []
         sorted_formats[key] = value
-        for unknown in [v for v in value if v not in declared]:
+        # With no exercise kind (a mistake in it, reported already), the formats cannot be checked.
+        for unknown in [v for v in value if declared and v not in declared]:
             problems.append((where.key(top, key), f"[session] {key} names '{unknown}', which is not an "
                                                   f"exercise format ({', '.join(declared)})"))
     group, apart = sorted_formats["group_formats"], sorted_formats["apart_formats"]
@@ -260,7 +261,11 @@ def rules(app: Sphinx) -> tuple[Rules | None, list[tuple[int | None, str]]]:
     """The declared session, read once a build."""
     if not hasattr(app, "sessions_rules"):
         schema = curriculum._schema(app)
-        app.sessions_rules = read_rules(schema, SCHEMA_FILE.read_text(encoding="utf-8"))
+        if "session" not in schema and curriculum.read_schema(SCHEMA_FILE)[1]:
+            # The file cannot be read (its own message names the mistake): nothing more to say.
+            app.sessions_rules = (None, [])
+        else:
+            app.sessions_rules = read_rules(schema, SCHEMA_FILE.read_text(encoding="utf-8"))
     return app.sessions_rules
 
 
