@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import DOCS, ROOT, Build, sphinx_build
 
@@ -30,27 +30,24 @@ def test_every_suppressed_warning_is_explained() -> None:
         assert "#" in lines[element.lineno - 1], f"conf.py:{element.lineno}: suppressed warning has no reason"
 
 
-class ResourceParser(HTMLParser):
-    """Collects every URL a page loads (not the links a reader may follow)."""
+#: The elements that load a resource, and the attribute naming it (not the links a reader may follow).
+LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
+         "video": "src", "embed": "src", "object": "data", "image": "href", "use": "href"}
 
-    LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
-             "video": "src", "embed": "src", "object": "data", "image": "href", "use": "href"}
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "link" and "stylesheet" in (values.get("rel") or "") or tag == "link" and "preload" in (values.get("rel") or ""):
-            self.urls.append(values.get("href") or "")
-        if tag in self.LOADS:
-            self.urls.append(values.get(self.LOADS[tag]) or values.get("xlink:href") or "")
-        for key in ("srcset", "poster"):
-            if values.get(key):
-                self.urls.append(values[key])
-        if values.get("style"):
-            self.urls.extend(re.findall(r"url\(([^)]*)\)", values["style"]))
+def loaded_urls(html: str) -> list[str]:
+    """Every URL the page *html* loads: stylesheets, preloads, scripts, pictures, frames, media,
+    and url() in style attributes."""
+    urls = []
+    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+        if tag.name == "link" and any(kind in rel for rel in tag.get_attribute_list("rel", [])
+                                      for kind in ("stylesheet", "preload")):
+            urls.append(tag.get("href") or "")
+        if tag.name in LOADS:
+            urls.append(tag.get(LOADS[tag.name]) or tag.get("xlink:href") or "")
+        urls += [tag[key] for key in ("srcset", "poster") if tag.get(key)]
+        urls += re.findall(r"url\(([^)]*)\)", tag.get("style") or "")
+    return urls
 
 
 EXTERNAL = re.compile(r"^\s*['\"]?\s*(https?:|//|ftp:)", re.I)
@@ -59,9 +56,7 @@ EXTERNAL = re.compile(r"^\s*['\"]?\s*(https?:|//|ftp:)", re.I)
 def test_no_page_loads_anything_from_outside_the_build(html_pages: dict[str, str]) -> None:
     offenders = []
     for name, text in html_pages.items():
-        parser = ResourceParser()
-        parser.feed(text)
-        for url in parser.urls:
+        for url in loaded_urls(text):
             if EXTERNAL.match(url):
                 offenders.append(f"{name}: {url}")
         for url in re.findall(r"@import\s+(?:url\()?['\"]?([^'\")\s]+)", text):

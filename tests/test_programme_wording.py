@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from test_content import normalise
+from conftest import MainText, every_word_of, normalise, text_of
 
 DECLARED = tomllib.loads(Path(__file__).with_name("programme-wording.toml").read_text(encoding="utf-8"))["revised"]
 IDS = [re.sub(r"\W+", "-", entry["name"]).strip("-") for entry in DECLARED]
@@ -30,37 +30,12 @@ def retired_in(text: str) -> list[str]:
     return [p for p in RETIRED if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I)]
 
 
-def text_of(element) -> str:
-    return normalise(element.get_text(" "))
-
-
-@pytest.fixture(scope="session")
-def soups(html_pages: dict[str, str]) -> dict[str, BeautifulSoup]:
-    """Every built page's main content, parsed."""
-    parsed = {}
-    for path, html in html_pages.items():
-        article = BeautifulSoup(html, "html.parser").find("article", attrs={"role": "main"})
-        if article is not None:
-            parsed[path] = article
-    return parsed
-
-
-@pytest.fixture(scope="session")
-def by_label(soups: dict[str, BeautifulSoup]) -> dict[str, tuple[str, BeautifulSoup]]:
-    """Each page with a label (the id of its title's section), by label."""
-    found = {}
-    for path, soup in soups.items():
-        for section in soup.find_all("section", id=re.compile(r"^(mod|ex|guide|ref)-[a-z0-9-]+$")):
-            found.setdefault(section["id"], (path, soup))
-    return found
-
-
-def outside_boxes(soup: BeautifulSoup) -> str:
-    """The page's text without the programme's own words inside boxes."""
-    copy = BeautifulSoup(str(soup), "html.parser")
+def outside_boxes(content: MainText) -> str:
+    """Every word of the page's main content, diagrams included, but the programme's own words inside boxes."""
+    copy = BeautifulSoup(str(content.article), "html.parser")
     for original in copy.select(".programme-original"):
         original.decompose()
-    return text_of(copy)
+    return every_word_of(copy)
 
 
 # -- the declarations themselves ----------------------------------------------------
@@ -85,29 +60,30 @@ def test_every_declared_programme_line_is_still_a_curriculum_item() -> None:
 
 
 @pytest.mark.parametrize("entry", DECLARED, ids=IDS)
-def test_programme_lines_are_on_their_pages_inside_a_box(entry: dict, by_label: dict) -> None:
+def test_programme_lines_are_on_their_pages_inside_a_box(entry: dict, pages_by_label: dict) -> None:
     missing = []
     for label in entry["pages"]:
-        assert label in by_label, f"no built page has the label {label!r}"
-        path, soup = by_label[label]
-        boxes = soup.select(".programme-wording .programme-original")
+        assert label in pages_by_label, f"no built page has the label {label!r}"
+        path, content = pages_by_label[label]
+        boxes = content.article.select(".programme-wording .programme-original")
         inside = " ".join(text_of(box) for box in boxes)
         missing += [f"{label} ({path}): {line!r}" for line in entry["programme"] if line not in inside]
     assert missing == [], "programme wording not inside a programme-wording box:\n" + "\n".join(missing)
 
 
-def test_programme_lines_appear_nowhere_outside_a_box(soups: dict[str, BeautifulSoup]) -> None:
+def test_programme_lines_appear_nowhere_outside_a_box(main_texts: dict[str, MainText]) -> None:
     found = []
-    for path, soup in sorted(soups.items()):
-        text = outside_boxes(soup)
+    assert main_texts, "no built page has a main text"
+    for path, content in sorted(main_texts.items()):
+        text = outside_boxes(content)
         found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
     assert found == [], "programme wording outside a programme-wording box:\n" + "\n".join(found)
 
 
-def test_the_check_outside_boxes_would_see_a_line_that_was_there(by_label: dict) -> None:
+def test_the_check_outside_boxes_would_see_a_line_that_was_there(pages_by_label: dict) -> None:
     """The helper removes only the boxes' original wording: the revised wording beside it stays."""
-    _, soup = by_label["mod-victim-empathy"]
-    text = outside_boxes(soup)
+    _, content = pages_by_label["mod-victim-empathy"]
+    text = outside_boxes(content)
     assert "Who made the child do this?" in text
     assert "How was the child intimidated into posing for the camera?" not in text
 
@@ -115,12 +91,12 @@ def test_the_check_outside_boxes_would_see_a_line_that_was_there(by_label: dict)
 # -- in the handouts ------------------------------------------------------------------
 
 
-def test_no_handout_holds_programme_wording_or_a_retired_phrase(soups: dict[str, BeautifulSoup]) -> None:
-    handouts = [(path, handout) for path, soup in soups.items() for handout in soup.select(".handout")]
+def test_no_handout_holds_programme_wording_or_a_retired_phrase(main_texts: dict[str, MainText]) -> None:
+    handouts = [(path, handout) for path, content in main_texts.items() for handout in content.article.select(".handout")]
     assert len(handouts) >= 12
     found = []
     for path, handout in handouts:
-        text = text_of(handout)
+        text = every_word_of(handout)
         found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
         found += [f"{path}: retired {phrase!r}" for phrase in retired_in(text)]
     assert found == [], "programme wording in a handout:\n" + "\n".join(found)
@@ -128,11 +104,11 @@ def test_no_handout_holds_programme_wording_or_a_retired_phrase(soups: dict[str,
 
 @pytest.mark.parametrize("entry", [e for e in DECLARED if "revised" in e], ids=[i for i, e in zip(IDS, DECLARED)
                                                                                  if "revised" in e])
-def test_the_revised_wording_is_in_the_handouts_named(entry: dict, by_label: dict) -> None:
+def test_the_revised_wording_is_in_the_handouts_named(entry: dict, pages_by_label: dict) -> None:
     missing = []
     for label in entry["handouts"]:
-        path, soup = by_label[label]
-        [handout] = soup.select(".handout")
+        path, content = pages_by_label[label]
+        [handout] = content.article.select(".handout")
         text = text_of(handout)
         missing += [f"{label}: {line!r}" for line in entry["revised"] if line not in text]
     assert missing == [], "revised wording missing from a handout:\n" + "\n".join(missing)
