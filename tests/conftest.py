@@ -101,8 +101,11 @@ def html_build() -> Build:
 
 @pytest.fixture(scope="session")
 def html_pages(html_build: Build) -> dict[str, str]:
-    """Every built HTML page, by path relative to the output folder."""
-    return {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
+    """Every built HTML page, by path relative to the output folder (the home page among them:
+    a test looping over them has something to check)."""
+    pages = {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
+    assert "index.html" in pages, f"{html_build.outdir} holds no built manual\n{html_build.output[-2000:]}"
+    return pages
 
 
 # ---------------------------------------------------------------- a page's main text
