@@ -19,7 +19,34 @@ from bs4 import BeautifulSoup
 
 from conftest import MainText, every_word_of, normalise, text_of
 
-DECLARED = tomllib.loads(Path(__file__).with_name("programme-wording.toml").read_text(encoding="utf-8"))["revised"]
+DECLARED_FILE = Path(__file__).with_name("programme-wording.toml")
+
+
+def _checked_declarations() -> list[dict]:
+    """programme-wording.toml's entries, after checking them: each names programme lines and the
+    pages that hold them, written as normalise() leaves them; revised wording comes with the
+    handouts that carry it; every programme line is still a curriculum item (the lists remain for
+    facilitators: tests/curriculum-lists.toml).  The tests below check the built manual against
+    them, so a faulty declaration stops them all, naming the fault."""
+    declared = tomllib.loads(DECLARED_FILE.read_text(encoding="utf-8"))["revised"]
+    lists = tomllib.loads(Path(__file__).with_name("curriculum-lists.toml").read_text(encoding="utf-8"))["list"]
+    items = " ".join(item for entry in lists for item in entry["items"])
+    problems = []
+    for entry in declared:
+        problems += [f"{entry['name']}: names no programme line or no page"] if not (
+            entry["programme"] and entry["pages"]) else []
+        problems += [f"{entry['name']}: write {item!r} with straight quotes and '-'"
+                     for item in entry["programme"] + entry.get("revised", []) if item != normalise(item)]
+        problems += [f"{entry['name']}: revised wording and its handouts go together"] if (
+            "revised" in entry) != ("handouts" in entry) else []
+        problems += [f"{entry['name']}: {line!r} is not a curriculum item" for line in entry["programme"]
+                     if line not in items]
+    if problems:
+        raise ValueError(f"{DECLARED_FILE}:\n" + "\n".join(problems))
+    return declared
+
+
+DECLARED = _checked_declarations()
 IDS = [re.sub(r"\W+", "-", entry["name"]).strip("-") for entry in DECLARED]
 PROGRAMME_LINES = [line for entry in DECLARED for line in entry["programme"]]
 RETIRED = [phrase for entry in DECLARED for phrase in entry.get("retired", [])]
@@ -36,24 +63,6 @@ def outside_boxes(content: MainText) -> str:
     for original in copy.select(".programme-original"):
         original.decompose()
     return every_word_of(copy)
-
-
-# -- the declarations themselves ----------------------------------------------------
-
-
-def test_declarations_name_pages_by_label_and_need_no_normalising() -> None:
-    for entry in DECLARED:
-        assert entry["programme"] and entry["pages"], entry["name"]
-        for item in entry["programme"] + entry.get("revised", []):
-            assert item == normalise(item), f"{entry['name']}: write {item!r} with straight quotes and '-'"
-        assert ("revised" in entry) == ("handouts" in entry), f"{entry['name']}: revised wording and its handouts go together"
-
-
-def test_every_declared_programme_line_is_still_a_curriculum_item() -> None:
-    """The lists remain for facilitators: each declared line is one the curriculum test keeps."""
-    lists = tomllib.loads(Path(__file__).with_name("curriculum-lists.toml").read_text(encoding="utf-8"))["list"]
-    items = " ".join(item for entry in lists for item in entry["items"])
-    assert [line for line in PROGRAMME_LINES if line not in items] == []
 
 
 # -- on the facilitator pages ---------------------------------------------------------
