@@ -62,9 +62,12 @@ def offender_manager_unexplained(text: str) -> str | None:
 
 @pytest.fixture(scope="session")
 def handouts(main_texts: dict[str, MainText]) -> list[tuple[str, str]]:
-    """Every handout's words, its pictures' and diagrams' included, with the page it is on."""
-    return [(path, every_word_of(handout)) for path, content in sorted(main_texts.items())
-            for handout in content.article.select("section.handout")]
+    """Every handout's words, its pictures' and diagrams' included, with the page it is on:
+    one on each exercise page, and the workbook's own pages, so the tests have something to check."""
+    found = [(path, every_word_of(handout)) for path, content in sorted(main_texts.items())
+             for handout in content.article.select("section.handout")]
+    assert len(found) >= 14, f"only {len(found)} handouts were built"
+    return found
 
 
 def _section(main_texts: dict[str, MainText], page: str, heading: str) -> str:
@@ -94,10 +97,6 @@ def test_the_offender_manager_check_wants_the_one_explanation_once() -> None:
 
 
 # -- in the built handouts ----------------------------------------------------------------
-
-def test_there_are_handouts_to_check(handouts: list[tuple[str, str]]) -> None:
-    assert len(handouts) >= 14
-
 
 def test_handouts_say_pictures_the_leaders_and_my_offender_manager(handouts: list[tuple[str, str]]) -> None:
     found = [f"{path}: {word}" for path, text in handouts for word in words_not_on_a_handout(text)]
