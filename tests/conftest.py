@@ -4,13 +4,18 @@ build small fixture projects that each break one rule."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PreformattedString, Tag
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -96,8 +101,102 @@ def html_build() -> Build:
 
 @pytest.fixture(scope="session")
 def html_pages(html_build: Build) -> dict[str, str]:
-    """Every built HTML page, by path relative to the output folder."""
-    return {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
+    """Every built HTML page, by path relative to the output folder (the home page among them:
+    a test looping over them has something to check)."""
+    pages = {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
+    assert "index.html" in pages, f"{html_build.outdir} holds no built manual\n{html_build.output[-2000:]}"
+    return pages
+
+
+# ---------------------------------------------------------------- a page's main text
+
+QUOTES = {ord(c): "'" for c in "‘’‚‛′`´"} | {ord(c): '"' for c in "“”„‟″«»"}
+DASHES = {ord(c): "-" for c in "‐‑‒–—―−"}
+
+
+def normalise(text: str) -> str:
+    """Fold the typographic differences Sphinx and LaTeX introduce, and collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text).translate(QUOTES).translate(DASHES)
+    text = text.replace("\u00ad", "")  # soft hyphens
+    return re.sub(r"\s+", " ", text).strip()
+
+
+#: Elements whose words are not the page's text: code run or styles, and inline SVG (diagrams).
+UNREAD = {"script", "style", "svg", "template"}
+#: Elements that start a new line for the reader: their words never run into the next ones
+#: (with a diagram's lines of label, title and description).
+BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "table", "tr", "td", "th",
+          "caption", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "blockquote",
+          "pre", "aside", "nav", "header", "footer", "text", "tspan", "title", "desc"}
+
+
+def _words(element: Tag, unread: set[str]) -> Iterator[str]:
+    for child in element.children:
+        if isinstance(child, Tag):
+            if child.name in unread:
+                continue
+            block = child.name in BLOCKS
+            yield " " if block else ""
+            yield from _words(child, unread)
+            yield " " if block else ""
+        elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+            yield str(child)  # text, not a comment, doctype or processing instruction
+
+
+def text_of(element: Tag) -> str:
+    """The words of *element* as a reader sees them, normalised: without scripts, styles or
+    inline SVG; a block (paragraph, list item, heading) never runs into the next, and bold or
+    italic words join the words around them as on the page.  For checks that words are there."""
+    return normalise("".join(_words(element, UNREAD)))
+
+
+def every_word_of(element: Tag) -> str:
+    """As text_of(), with the words of its diagrams too (labels, title, description): what a
+    reader may meet anywhere on it.  For checks that words are never there."""
+    return normalise("".join(_words(element, UNREAD - {"svg"})))
+
+
+@dataclass
+class MainText:
+    """A page's main content: Furo's <article role="main">."""
+
+    article: Tag
+    text: str  # text_of(article)
+    ids: set[str]  # every element id inside it
+    hrefs: list[str]  # every link's href inside it, in order
+
+
+def main_text(html: str) -> MainText | None:
+    """The main content of the page *html*, or None if it has none (a redirect, the search page's shell)."""
+    article = BeautifulSoup(html, "html.parser").find("article", attrs={"role": "main"})
+    if article is None:
+        return None
+    return MainText(article, text_of(article), {tag["id"] for tag in article.find_all(id=True)},
+                    [a["href"].strip() for a in article.find_all("a", href=True)])
+
+
+@pytest.fixture(scope="session")
+def main_texts(html_pages: dict[str, str]) -> dict[str, MainText]:
+    """Every built page's main content, by path; pages without one are left out."""
+    found = {path: main_text(html) for path, html in html_pages.items()}
+    return {path: content for path, content in found.items() if content is not None}
+
+
+#: A page's label (AUTHORING.md: one label a page, before its title).
+LABEL = re.compile(r"(mod|ex|guide|ref)-[a-z0-9-]+")
+
+
+@pytest.fixture(scope="session")
+def pages_by_label(main_texts: dict[str, MainText]) -> dict[str, tuple[str, MainText]]:
+    """Every page with a label, by label: its path in the build and its main content.
+    A label is an id in the main content (the anchor of the title, or of a section)."""
+    found: dict[str, tuple[str, MainText]] = {}
+    for path, content in sorted(main_texts.items()):
+        for anchor in sorted(content.ids):
+            if LABEL.fullmatch(anchor):
+                found.setdefault(anchor, (path, content))
+    assert found, "no built page has a label"
+    return found
 
 
 #: Fixtures that make a test slow, and the mark (pytest.ini) a test that uses one gets.

@@ -17,8 +17,9 @@ LABEL = re.compile(r"^(?P<who>.+), (?P<year>\d{4}[a-z]?|n\.d\.(-[a-z])?)$")
 
 
 def _plain(text: str) -> str:
-    """A BibTeX value as printed: no braces, and "--" as an en dash."""
-    return " ".join(text.replace("{", "").replace("}", "").replace("--", "\N{EN DASH}").split())
+    """A BibTeX field as printed: braces gone, and its dashes (--, ---) typeset."""
+    text = text.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
+    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +29,11 @@ def entries(html_pages: dict[str, str]) -> dict[str, dict]:
     for citation in soup.select('[role="main"] div.citation'):
         label = citation.select_one(".label").get_text().strip("[]")
         found[citation["id"]] = {"label": label, "text": " ".join(citation.p.get_text().split())}
+    assert len(found) == len(BIB.entries), f"{len(found)} entries on the bibliography page, {len(BIB.entries)} in references.bib"
     return found
 
 
 def test_every_entry_is_labelled_by_author_and_year_not_numbered(entries: dict) -> None:
-    assert entries
     for ident, entry in entries.items():
         assert ident.startswith("cite-"), ident
         assert LABEL.match(entry["label"]), entry["label"]

@@ -183,7 +183,9 @@ def test_every_built_page_is_known_from_the_sources(site: Path) -> None:
 
 def test_no_page_makes_a_request_outside_the_zip(tab: Visit, site: Path) -> None:
     """Every page, opened from file://: nothing from the network, no missing file, no script error."""
-    for name in site_pages(site):
+    pages = site_pages(site)
+    assert pages, f"{site} holds no pages"
+    for name in pages:
         tab.open(name, settle=True)
     tab.open("search.html", "?q=" + quote("triggers"), settle=True)
     tab.page.wait_for_selector("ul.search li p.context")
@@ -444,7 +446,9 @@ def handouts_pdf(html_build: Build, tmp_path_factory) -> Path:
 def _pdf_pages(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    return text.split("\f")[:-1]  # the text ends with a form feed
+    pages = text.split("\f")[:-1]  # the text ends with a form feed
+    assert pages, f"{pdf.name} has no pages"
+    return pages
 
 
 def test_the_handouts_pdf_has_every_exercise_on_a_page_of_its_own(handouts_pdf: Path) -> None:
@@ -490,7 +494,7 @@ def test_the_handouts_hold_no_programme_wording_revised_for_safety(handouts_pdf:
     """tests/programme-wording.toml: no programme line or retired phrase is printed for group
     members, and the revised wording that replaced them is (so the text read is the handouts')."""
     from test_programme_wording import DECLARED, PROGRAMME_LINES, retired_in
-    from test_content import normalise
+    from conftest import normalise
 
     raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(handouts_pdf), "-"], capture_output=True, text=True,
                          check=True).stdout

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from bs4.element import Tag
 
-from conftest import DOCS, ROOT, Build, sphinx_build
+from conftest import DOCS, ROOT, Build, MainText, sphinx_build
 
 MERMAID_FENCE = re.compile(r"^(`{3,}|:{3,})\{mermaid\}", re.M)
 
@@ -30,27 +31,24 @@ def test_every_suppressed_warning_is_explained() -> None:
         assert "#" in lines[element.lineno - 1], f"conf.py:{element.lineno}: suppressed warning has no reason"
 
 
-class ResourceParser(HTMLParser):
-    """Collects every URL a page loads (not the links a reader may follow)."""
+#: The elements that load a resource, and the attribute naming it (not the links a reader may follow).
+LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
+         "video": "src", "embed": "src", "object": "data", "image": "href", "use": "href"}
 
-    LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
-             "video": "src", "embed": "src", "object": "data", "image": "href", "use": "href"}
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "link" and "stylesheet" in (values.get("rel") or "") or tag == "link" and "preload" in (values.get("rel") or ""):
-            self.urls.append(values.get("href") or "")
-        if tag in self.LOADS:
-            self.urls.append(values.get(self.LOADS[tag]) or values.get("xlink:href") or "")
-        for key in ("srcset", "poster"):
-            if values.get(key):
-                self.urls.append(values[key])
-        if values.get("style"):
-            self.urls.extend(re.findall(r"url\(([^)]*)\)", values["style"]))
+def loaded_urls(html: str) -> list[str]:
+    """Every URL the page *html* loads: stylesheets, preloads, scripts, pictures, frames, media,
+    and url() in style attributes."""
+    urls = []
+    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+        if tag.name == "link" and any(kind in rel for rel in tag.get_attribute_list("rel", [])
+                                      for kind in ("stylesheet", "preload")):
+            urls.append(tag.get("href") or "")
+        if tag.name in LOADS:
+            urls.append(tag.get(LOADS[tag.name]) or tag.get("xlink:href") or "")
+        urls += [tag[key] for key in ("srcset", "poster") if tag.get(key)]
+        urls += re.findall(r"url\(([^)]*)\)", tag.get("style") or "")
+    return urls
 
 
 EXTERNAL = re.compile(r"^\s*['\"]?\s*(https?:|//|ftp:)", re.I)
@@ -59,9 +57,7 @@ EXTERNAL = re.compile(r"^\s*['\"]?\s*(https?:|//|ftp:)", re.I)
 def test_no_page_loads_anything_from_outside_the_build(html_pages: dict[str, str]) -> None:
     offenders = []
     for name, text in html_pages.items():
-        parser = ResourceParser()
-        parser.feed(text)
-        for url in parser.urls:
+        for url in loaded_urls(text):
             if EXTERNAL.match(url):
                 offenders.append(f"{name}: {url}")
         for url in re.findall(r"@import\s+(?:url\()?['\"]?([^'\")\s]+)", text):
@@ -82,44 +78,50 @@ def test_no_stylesheet_or_script_fetches_from_outside(html_build: Build) -> None
 
 
 def test_no_page_loads_mermaid_js(html_pages: dict[str, str]) -> None:
-    assert [name for name, text in html_pages.items() if re.search(r"<script[^>]*mermaid", text, re.I)] == []
+    loading = [name for name, html in html_pages.items()
+               for script in BeautifulSoup(html, "html.parser").find_all("script")
+               if any("mermaid" in str(value).lower() for value in script.attrs.values())]
+    assert loading == []
 
 
 def _diagram_count_in_sources() -> int:
     return sum(len(MERMAID_FENCE.findall(p.read_text(encoding="utf-8"))) for p in DOCS.rglob("*.md"))
 
 
-def _inline_svgs(html_pages: dict[str, str]) -> list[str]:
-    return [m for text in html_pages.values()
-            for m in re.findall(r'<div class="mermaid-diagram">(<svg.*?</svg>)</div>', text, re.S)]
+@pytest.fixture(scope="module")
+def diagrams(main_texts: dict[str, MainText]) -> list[tuple[str, Tag]]:
+    """Every diagram in the built pages, an inline <svg>, with the page it is on."""
+    found = [(path, svg) for path, content in sorted(main_texts.items())
+             for svg in content.article.select("div.mermaid-diagram > svg")]
+    assert found, "no page holds an inline diagram"
+    return found
 
 
-def test_every_mermaid_block_is_an_inline_svg_in_the_html(html_pages: dict[str, str]) -> None:
-    assert _diagram_count_in_sources() > 0
-    assert len(_inline_svgs(html_pages)) == _diagram_count_in_sources()
-    assert not any("<object" in text and "image/svg+xml" in text for text in html_pages.values())
+def test_every_mermaid_block_is_an_inline_svg_in_the_html(
+        diagrams: list[tuple[str, Tag]], main_texts: dict[str, MainText]) -> None:
+    assert len(diagrams) == _diagram_count_in_sources()
+    assert [path for path, content in main_texts.items() if content.article.find("object", type="image/svg+xml")] == []
 
 
-def test_every_diagram_is_an_image_with_a_title_and_description(html_pages: dict[str, str]) -> None:
-    for svg in _inline_svgs(html_pages):
-        opening = re.match(r"<svg[^>]*>", svg).group(0)
-        assert 'role="img"' in opening
-        title = re.search(r'<title id="([^"]+)">([^<]+)</title>', svg)
-        desc = re.search(r'<desc id="([^"]+)">([^<]+)</desc>', svg)
-        assert title and desc, opening
-        assert f'aria-labelledby="{title.group(1)} {desc.group(1)}"' in opening
+def test_every_diagram_is_an_image_with_a_title_and_description(diagrams: list[tuple[str, Tag]]) -> None:
+    for path, svg in diagrams:
+        title, desc = svg.find("title", id=True), svg.find("desc", id=True)
+        assert svg.get("role") == "img", (path, svg.get("id"))
+        assert title and title.get_text(strip=True) and desc and desc.get_text(strip=True), (path, svg.get("id"))
+        assert svg.get("aria-labelledby") == f"{title['id']} {desc['id']}", (path, svg.get("id"))
 
 
-def test_diagram_labels_are_svg_text_not_html(html_pages: dict[str, str]) -> None:
-    for svg in _inline_svgs(html_pages):
-        assert "foreignObject" not in svg
-        assert "<text" in svg
+def test_diagram_labels_are_svg_text_not_html(diagrams: list[tuple[str, Tag]]) -> None:
+    for path, svg in diagrams:
+        assert svg.find("foreignobject") is None, (path, svg.get("id"))  # html.parser lowercases names
+        assert svg.find("text") is not None, (path, svg.get("id"))
 
 
-def test_diagram_ids_are_unique_on_each_page(html_pages: dict[str, str]) -> None:
-    for name, text in html_pages.items():
-        ids = re.findall(r'<svg id="([^"]+)"', text)
-        assert len(ids) == len(set(ids)), name
+def test_diagram_ids_are_unique_on_each_page(diagrams: list[tuple[str, Tag]]) -> None:
+    ids: dict[str, list[str]] = {}
+    for path, svg in diagrams:
+        ids.setdefault(path, []).append(svg.get("id"))
+    assert [path for path, found in ids.items() if None in found or len(set(found)) != len(found)] == []
 
 
 def test_unchanged_rebuild_starts_no_browser(html_build: Build, tmp_path: Path) -> None:

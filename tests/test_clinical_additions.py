@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
+
+from conftest import MainText, every_word_of, main_text, text_of
 
 CONSENT = "exercises/agreeing-to-take-part.html"
 GOOD_LIFE = "exercises/my-good-life-plan.html"
@@ -21,29 +22,18 @@ CONSENT_GUIDE = "facilitator-guide/consent-and-capacity.html"
 GUIDE_INDEX = "facilitator-guide/index.html"
 
 
-def _soup(html_pages: dict[str, str], page: str) -> BeautifulSoup:
-    assert page in html_pages, f"{page} was not built"
-    return BeautifulSoup(html_pages[page], "html.parser")
-
-
 def _main(html_pages: dict[str, str], page: str):
-    main = _soup(html_pages, page).find("article", attrs={"role": "main"})
-    assert main is not None, f"{page} has no main article"
-    return main
-
-
-QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _text(node) -> str:
-    """The node's text, whitespace collapsed and Sphinx's curly quotes made straight."""
-    return " ".join(node.get_text(" ").translate(QUOTES).split())
+    """The page's main content (conftest.main_text), as an element to search."""
+    assert page in html_pages, f"{page} was not built"
+    content = main_text(html_pages[page])
+    assert content is not None, f"{page} has no main article"
+    return content.article
 
 
 def _handout_text(html_pages: dict[str, str], page: str) -> str:
     handouts = _main(html_pages, page).find_all("section", class_="handout")
     assert len(handouts) == 1, f"{page}: {len(handouts)} handouts"
-    return _text(handouts[0])
+    return text_of(handouts[0])
 
 
 def _links_to(html_pages: dict[str, str], page: str, target: str) -> bool:
@@ -55,8 +45,8 @@ def _links_to(html_pages: dict[str, str], page: str, target: str) -> bool:
 def _section_text(html_pages: dict[str, str], page: str, heading: str) -> str:
     main = _main(html_pages, page)
     for title in main.find_all(re.compile(r"^h[2-4]$")):
-        if heading.lower() in _text(title).lower():
-            return _text(title.find_parent("section"))
+        if heading.lower() in text_of(title).lower():
+            return text_of(title.find_parent("section"))
     raise AssertionError(f"{page} has no section {heading!r}")
 
 
@@ -149,11 +139,11 @@ DRUG_WORDS = ["cyproterone", "medroxyprogesterone", "leuprorelin", "leuprolide",
               "antiandrogen", "anti-androgen", "antilibidinal", "anti-libidinal", "GnRH"]
 
 
-def test_no_page_names_a_medicine_for_sexual_arousal(html_pages: dict[str, str]) -> None:
+def test_no_page_names_a_medicine_for_sexual_arousal(main_texts: dict[str, MainText]) -> None:
     found = {}
-    for page, html in html_pages.items():
-        main = BeautifulSoup(html, "html.parser").find("article", attrs={"role": "main"})
-        text = _text(main) if main else ""
+    assert main_texts, "no page has a main text"
+    for page, content in main_texts.items():
+        text = every_word_of(content.article)
         hits = [word for word in DRUG_WORDS if re.search(rf"\b{re.escape(word)}", text, re.I)]
         if hits:
             found[page] = hits
@@ -173,10 +163,10 @@ def test_adult_safeguarding_law_is_given_for_each_nation_with_a_citation(
         html_pages: dict[str, str], nation: str) -> None:
     main = _main(html_pages, ONLINE_SAFETY)
     section = next(s for s in main.find_all("section")
-                   if s.find(re.compile(r"^h[2-4]$")) and "Adult safeguarding duties" in _text(s.find(re.compile(r"^h[2-4]$"))))
+                   if s.find(re.compile(r"^h[2-4]$")) and "Adult safeguarding duties" in text_of(s.find(re.compile(r"^h[2-4]$"))))
     for paragraph in section.find_all("p"):
         strong = paragraph.find("strong")
-        if strong and _text(strong).rstrip(".") == nation:
+        if strong and text_of(strong).rstrip(".") == nation:
             cited = paragraph.find("a", href=re.compile(r"bibliography\.html#"))
             assert cited, f"{nation}: no citation"
             return

@@ -15,33 +15,67 @@ import subprocess
 import tomllib
 import unicodedata
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build
+from conftest import DASHES, LABEL, Build, MainText, normalise
 
 LISTS_FILE = Path(__file__).with_name("curriculum-lists.toml")
-CURRICULUM = tomllib.loads(LISTS_FILE.read_text(encoding="utf-8"))
+
+# The counts the source programme gives; a list that loses an item stops the tests, not silently.
+SOURCE_COUNTS = {
+    "the escalation cycle (offending cycle), six steps": 6,
+    "examples of \"making it OK\" thoughts, eleven": 11,
+    "thoughts blocked out by concentrating on sexual gratification, three": 3,
+    "victim-empathy questions": 8,
+    "truth statements": 6,
+    "first-order changes, five": 5,
+    "second-order changes, six": 7,  # the heading's description, then the six changes
+    "collecting and compulsivity, four steps": 4,
+    "triggers to consider": 8,
+    "what illegal use of the internet replaced or substituted for": 5,
+}
+# The source programme's twelve topics and twelve exercises, and the two exercises the clinical
+# revision added (1.0.0): the consent sheet and the good life plan.
+ADDED_IN_CLINICAL_REVISION = {"ex-agreeing-to-take-part", "ex-my-good-life-plan"}
+
+
+def _checked_curriculum() -> dict:
+    """curriculum-lists.toml, after checking it says what the source programme says: every list
+    with the source's number of items, none repeated, written as normalise() leaves it, on pages
+    named by label; twelve topics and fourteen exercises.  The tests below check the built
+    manual against it, so a file that lost a list or an item stops them all, naming the fault."""
+    data = tomllib.loads(LISTS_FILE.read_text(encoding="utf-8"))
+    by_name = {entry["name"]: entry for entry in data["list"]}
+    problems = [f"no list {name!r}" for name in SOURCE_COUNTS if name not in by_name]
+    problems += [f"{name}: {len(by_name[name]['items'])} items, the source gives {count}"
+                 for name, count in SOURCE_COUNTS.items() if name in by_name and len(by_name[name]["items"]) != count]
+    for entry in data["list"]:
+        problems += [f"{entry['name']}: names no page"] if not entry["pages"] else []
+        problems += [f"{entry['name']}: {label!r} is not a label" for label in entry["pages"] if not LABEL.fullmatch(label)]
+        problems += [f"{entry['name']}: an item is repeated"] if len(set(entry["items"])) != len(entry["items"]) else []
+        problems += [f"{entry['name']}: write {item!r} with straight quotes and '-'"
+                     for item in entry["items"] if item != normalise(item)]
+    topics, exercises = data["topics"], {ex for exercises in data["topics"].values() for ex in exercises}
+    if len(topics) != 12 or not all(label.startswith("mod-") for label in topics):
+        problems.append(f"[topics] names {len(topics)} topics, not the twelve mod- labels of the source")
+    if len(exercises) != 14 or not all(label.startswith("ex-") for label in exercises):
+        problems.append(f"[topics] names {len(exercises)} exercises, not fourteen ex- labels")
+    problems += [f"[topics] lacks {label}" for label in sorted(ADDED_IN_CLINICAL_REVISION - exercises)]
+    if problems:
+        raise ValueError(f"{LISTS_FILE}:\n" + "\n".join(problems))
+    return data
+
+
+CURRICULUM = _checked_curriculum()
 LISTS: list[dict] = CURRICULUM["list"]
 TOPICS: dict[str, list[str]] = CURRICULUM["topics"]
 EXERCISES = sorted({ex for exercises in TOPICS.values() for ex in exercises})
 
 
 # ---------------------------------------------------------------- normalising text
-
-QUOTES = {ord(c): "'" for c in "‘’‚‛′`´"} | {ord(c): '"' for c in "“”„‟″«»"}
-DASHES = {ord(c): "-" for c in "‐‑‒–—―−"}
-
-
-def normalise(text: str) -> str:
-    """Fold the typographic differences Sphinx and LaTeX introduce, and collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text).translate(QUOTES).translate(DASHES)
-    text = text.replace("\u00ad", "")  # soft hyphens
-    return re.sub(r"\s+", " ", text).strip()
-
 
 def normalise_pdf(text: str) -> str:
     """As normalise(), after joining words that LaTeX hyphenated across a line break."""
@@ -60,90 +94,7 @@ def contains(haystack: str, needle: str) -> bool:
 
 
 # ---------------------------------------------------------------- reading the HTML
-
-BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "section", "article", "table", "tr",
-              "td", "th", "caption", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
-              "br", "hr", "blockquote", "pre", "aside", "nav", "header", "footer"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class MainText(HTMLParser):
-    """The text of a page's main content (Furo's article), with its element ids and links."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # >0 while inside <article role="main">
-        self.skip = 0  # >0 while inside <script>, <style> or an inline <svg>
-        self.chunks: list[str] = []
-        self.ids: set[str] = set()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if self.depth == 0 and tag == "article" and values.get("role") == "main":
-            self.depth = 1
-            return
-        if self.depth == 0:
-            return
-        if tag not in VOID_TAGS:
-            self.depth += 1
-        if tag in {"script", "style", "svg"} and tag not in VOID_TAGS:
-            self.skip += 1
-        if values.get("id"):
-            self.ids.add(values["id"] or "")
-        if tag == "a" and values.get("href"):
-            self.hrefs.append(values["href"] or "")
-        if tag in BLOCK_TAGS:
-            self.chunks.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.depth:
-            return
-        values = dict(attrs)
-        if values.get("id"):
-            self.ids.add(values["id"] or "")
-        if tag in BLOCK_TAGS:
-            self.chunks.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth == 0 or tag in VOID_TAGS:
-            return
-        self.depth -= 1
-        if tag in {"script", "style", "svg"} and self.skip:
-            self.skip -= 1
-        if tag in BLOCK_TAGS:
-            self.chunks.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self.depth and not self.skip:
-            self.chunks.append(data)
-
-    @property
-    def text(self) -> str:
-        return normalise("".join(self.chunks))
-
-
-def main_content(html: str) -> MainText:
-    parser = MainText()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-@pytest.fixture(scope="session")
-def pages_by_label(html_pages: dict[str, str]) -> dict[str, tuple[str, MainText]]:
-    """Every page with a label, by label: its path in the build and its main content.
-
-    A page's label is the anchor of its title (AUTHORING.md: one label a page, before the title).
-    """
-    found: dict[str, tuple[str, MainText]] = {}
-    for path, html in html_pages.items():
-        content = main_content(html)
-        for anchor in content.ids:
-            if re.fullmatch(r"(mod|ex|guide|ref)-[a-z0-9-]+", anchor):
-                found.setdefault(anchor, (path, content))
-    return found
-
+# conftest.py: main_text(), and the session fixtures main_texts and pages_by_label.
 
 def _page(pages_by_label: dict[str, tuple[str, MainText]], label: str) -> tuple[str, MainText]:
     assert label in pages_by_label, f"no built page has the label {label!r}"
@@ -173,59 +124,13 @@ def pdf_text(pdf_build: tuple[Build, Path]) -> str:
     return normalise_pdf(raw)
 
 
-# ---------------------------------------------------------------- the lists file itself
+# ---------------------------------------------------------------- the test's own helpers
 
 def test_normalising_folds_quotes_dashes_hyphenation_and_whitespace() -> None:
     assert normalise("It’s not ‘really’ real –\n  it’s “just” acting") == "It's not 'really' real - it's \"just\" acting"
     assert normalise_pdf("the Yale-\nBrown scale, mastur-\nbation") == "the YaleBrown scale, masturbation"
     assert contains("the YaleBrown scale", "Yale-Brown scale")
     assert not contains("the Yale Brown scale", "Yale-Brown scale")
-
-
-# The counts the source programme gives; a list that loses an item fails here, not silently.
-SOURCE_COUNTS = {
-    "the escalation cycle (offending cycle), six steps": 6,
-    "examples of \"making it OK\" thoughts, eleven": 11,
-    "thoughts blocked out by concentrating on sexual gratification, three": 3,
-    "victim-empathy questions": 8,
-    "truth statements": 6,
-    "first-order changes, five": 5,
-    "second-order changes, six": 7,  # the heading's description, then the six changes
-    "collecting and compulsivity, four steps": 4,
-    "triggers to consider": 8,
-    "what illegal use of the internet replaced or substituted for": 5,
-}
-
-
-def test_curriculum_lists_keep_the_number_of_items_the_source_gives() -> None:
-    by_name = {entry["name"]: entry for entry in LISTS}
-    for name, count in SOURCE_COUNTS.items():
-        assert name in by_name, f"{LISTS_FILE.name} has no list {name!r}"
-        items = by_name[name]["items"]
-        assert len(items) == count, f"{name}: {len(items)} items, the source gives {count}"
-        assert len(set(items)) == len(items), f"{name}: an item is repeated"
-
-
-def test_curriculum_lists_name_pages_by_label_and_need_no_normalising() -> None:
-    for entry in LISTS:
-        assert entry["pages"], f"{entry['name']}: names no page"
-        for label in entry["pages"]:
-            assert re.fullmatch(r"(mod|ex|guide|ref)-[a-z0-9-]+", label), f"{entry['name']}: {label!r}"
-        for item in entry["items"]:
-            assert item == normalise(item), f"{entry['name']}: write {item!r} with straight quotes and '-'"
-
-
-# The source programme's twelve exercises, and the two the clinical revision added (1.0.0):
-# the consent sheet and the good life plan.
-ADDED_IN_CLINICAL_REVISION = {"ex-agreeing-to-take-part", "ex-my-good-life-plan"}
-
-
-def test_twelve_topics_and_fourteen_exercises() -> None:
-    assert len(TOPICS) == 12
-    assert len(EXERCISES) == 14
-    assert ADDED_IN_CLINICAL_REVISION <= set(EXERCISES)
-    assert all(label.startswith("mod-") for label in TOPICS)
-    assert all(label.startswith("ex-") for label in EXERCISES)
 
 
 # ---------------------------------------------------------------- curriculum wording in the output
@@ -282,15 +187,6 @@ def test_every_exercise_is_linked_from_its_topic_page_and_links_back(
     assert problems == []
 
 
-def test_every_exercise_is_linked_from_at_least_one_topic_page(
-        pages_by_label: dict[str, tuple[str, MainText]]) -> None:
-    topic_links = set()
-    for topic in TOPICS:
-        topic_links |= _linked_paths(*_page(pages_by_label, topic))
-    unlinked = [ex for ex in EXERCISES if _page(pages_by_label, ex)[0] not in topic_links]
-    assert unlinked == []
-
-
 # ---------------------------------------------------------------- the law pages
 
 # One page for each jurisdiction of the United Kingdom, by label, and its name.
@@ -312,16 +208,14 @@ def test_each_jurisdiction_has_a_law_page_with_its_own_last_reviewed_date(
     assert f"This page covers the law of {JURISDICTIONS[label]}." in content.text
 
 
-def _law_tab_sets(html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> list:
-    path, _ = _page(pages_by_label, "ref-law")
-    article = BeautifulSoup(html_pages[path], "html.parser").find("article", attrs={"role": "main"})
-    return article.select("div.sd-tab-set")
+def _law_tab_sets(pages_by_label: dict[str, tuple[str, MainText]]) -> list:
+    return _page(pages_by_label, "ref-law")[1].article.select("div.sd-tab-set")
 
 
 def test_law_overview_shows_one_jurisdiction_at_a_time_in_tabs(
-        html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> None:
+        pages_by_label: dict[str, tuple[str, MainText]]) -> None:
     """The law by jurisdiction, and who manages group members: each a set of three tabs, one open."""
-    tab_sets = _law_tab_sets(html_pages, pages_by_label)
+    tab_sets = _law_tab_sets(pages_by_label)
     assert len(tab_sets) == 2
     for tab_set in tab_sets:
         labels = tab_set.find_all("label", class_="sd-tab-label", recursive=False)
@@ -335,8 +229,8 @@ def test_law_overview_shows_one_jurisdiction_at_a_time_in_tabs(
 
 
 def test_each_law_tab_links_to_its_jurisdictions_page(
-        html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> None:
-    first = _law_tab_sets(html_pages, pages_by_label)[0]
+        pages_by_label: dict[str, tuple[str, MainText]]) -> None:
+    first = _law_tab_sets(pages_by_label)[0]
     contents = first.find_all("div", class_="sd-tab-content", recursive=False)
     assert len(contents) == len(JURISDICTIONS)
     for content, label in zip(contents, JURISDICTIONS):
@@ -371,54 +265,26 @@ def test_the_pdf_prints_every_jurisdiction_and_every_tab(pdf_text: str) -> None:
 
 # ---------------------------------------------------------------- links and handouts
 
-class AnchorParser(HTMLParser):
-    """Every <a href> on a whole page, theme and all."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href.strip())
+def external_links(html: str) -> list[str]:
+    """Every <a href> on the page *html*, theme and all, that leads to another site (not a DOI)."""
+    hrefs = [a["href"].strip() for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)]
+    return [href for href in hrefs if re.match(r"^(https?:)?//", href, re.I) and not href.startswith("https://doi.org/")]
 
 
 def test_no_page_links_to_an_external_site_other_than_a_doi(html_pages: dict[str, str]) -> None:
     """Content and theme alike: the manual is read offline, and never points to a site."""
     offenders: dict[str, list[str]] = {}
     for name, html in html_pages.items():
-        parser = AnchorParser()
-        parser.feed(html)
-        for href in parser.hrefs:
-            if re.match(r"^(https?:)?//", href, re.I) and not href.startswith("https://doi.org/"):
-                offenders.setdefault(href, []).append(name)
+        for href in external_links(html):
+            offenders.setdefault(href, []).append(name)
     assert offenders == {}, "links to external sites:\n" + "\n".join(
         f"{href} on {len(names)} page(s), e.g. {sorted(names)[0]}" for href, names in sorted(offenders.items()))
 
 
-class HandoutItalics(HTMLParser):
-    """Counts the handouts on a page and the <em>/<i> elements inside them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[bool] = []  # for each open element: is it a handout?
-        self.handouts = 0
-        self.italics: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in VOID_TAGS:
-            return
-        is_handout = "handout" in (dict(attrs).get("class") or "").split()
-        self.handouts += is_handout
-        if tag in {"em", "i"} and any(self.stack):
-            self.italics.append(tag)
-        self.stack.append(is_handout)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in VOID_TAGS and self.stack:
-            self.stack.pop()
+def handout_italics(html: str) -> tuple[int, list]:
+    """The number of handouts on the page *html*, and the <em> and <i> elements inside them."""
+    handouts = BeautifulSoup(html, "html.parser").select(".handout")
+    return len(handouts), [italic for handout in handouts for italic in handout.find_all(["em", "i"])]
 
 
 def test_handouts_contain_no_italics(html_pages: dict[str, str]) -> None:
@@ -427,10 +293,9 @@ def test_handouts_contain_no_italics(html_pages: dict[str, str]) -> None:
     assert len(exercise_pages) == len(EXERCISES)
     problems = []
     for name, html in exercise_pages.items():
-        parser = HandoutItalics()
-        parser.feed(html)
-        if parser.handouts != 1:
-            problems.append(f"{name}: {parser.handouts} handouts")
-        if parser.italics:
-            problems.append(f"{name}: {len(parser.italics)} italic elements in the handout")
+        handouts, italics = handout_italics(html)
+        if handouts != 1:
+            problems.append(f"{name}: {handouts} handouts")
+        if italics:
+            problems.append(f"{name}: {len(italics)} italic elements in the handout")
     assert problems == []

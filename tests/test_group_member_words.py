@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
-from test_content import normalise
+from conftest import MainText, every_word_of, text_of
 
 OFFENDER_MANAGER = "My offender manager is my probation officer, or the police officer who checks on me."
 STATEMENT = "Looking at the pictures is part of the abuse. People look at them, so more are made."
@@ -40,12 +39,6 @@ NOT_ON_A_HANDOUT = {
     r"\bstaff\b": "the leaders",
     r"\bmy worker\b": "my offender manager",
 }
-
-
-def text_of(element) -> str:
-    """The element's words as a reader sees them: whitespace collapsed, and no space left
-    before a full stop that follows bold words ("my own **life is in danger**.")."""
-    return re.sub(r"\s+([.,;:?!])", r"\1", normalise(element.get_text(" ")))
 
 
 def words_not_on_a_handout(text: str) -> list[str]:
@@ -68,18 +61,18 @@ def offender_manager_unexplained(text: str) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def handouts(html_pages: dict[str, str]) -> list[tuple[str, str]]:
-    """Every handout's text, with the page it is on."""
-    found = []
-    for path, html in sorted(html_pages.items()):
-        for handout in BeautifulSoup(html, "html.parser").select("section.handout"):
-            found.append((path, text_of(handout)))
+def handouts(main_texts: dict[str, MainText]) -> list[tuple[str, str]]:
+    """Every handout's words, its pictures' and diagrams' included, with the page it is on:
+    one on each exercise page, and the workbook's own pages, so the tests have something to check."""
+    found = [(path, every_word_of(handout)) for path, content in sorted(main_texts.items())
+             for handout in content.article.select("section.handout")]
+    assert len(found) >= 14, f"only {len(found)} handouts were built"
     return found
 
 
-def _section(html_pages: dict[str, str], page: str, heading: str) -> str:
-    main = BeautifulSoup(html_pages[page], "html.parser").find("article", attrs={"role": "main"})
-    for title in main.find_all(re.compile(r"^h[2-4]$")):
+def _section(main_texts: dict[str, MainText], page: str, heading: str) -> str:
+    assert page in main_texts, f"{page} was not built"
+    for title in main_texts[page].article.find_all(re.compile(r"^h[2-4]$")):
         if heading in title.get_text():
             return text_of(title.find_parent("section"))
     raise AssertionError(f"{page} has no section {heading!r}")
@@ -104,10 +97,6 @@ def test_the_offender_manager_check_wants_the_one_explanation_once() -> None:
 
 
 # -- in the built handouts ----------------------------------------------------------------
-
-def test_there_are_handouts_to_check(handouts: list[tuple[str, str]]) -> None:
-    assert len(handouts) >= 14
-
 
 def test_handouts_say_pictures_the_leaders_and_my_offender_manager(handouts: list[tuple[str, str]]) -> None:
     found = [f"{path}: {word}" for path, text in handouts for word in words_not_on_a_handout(text)]
@@ -139,11 +128,11 @@ def test_the_victim_empathy_statement_is_word_for_word_the_same_on_every_handout
 
 @pytest.mark.parametrize("line", PASS_ON)
 def test_the_group_rules_give_each_reason_to_pass_on_in_the_consent_sheets_words(
-        html_pages: dict[str, str], line: str) -> None:
-    [consent] = BeautifulSoup(html_pages[CONSENT], "html.parser").select("section.handout")
+        main_texts: dict[str, MainText], line: str) -> None:
+    [consent] = main_texts[CONSENT].article.select("section.handout")
     assert line in text_of(consent)
-    assert line in _section(html_pages, GROUND_RULES, "Easy-read group rules")
+    assert line in _section(main_texts, GROUND_RULES, "Easy-read group rules")
 
 
-def test_the_group_rules_say_where_the_sheet_goes(html_pages: dict[str, str]) -> None:
-    assert "I can take this sheet home." in _section(html_pages, GROUND_RULES, "Easy-read group rules")
+def test_the_group_rules_say_where_the_sheet_goes(main_texts: dict[str, MainText]) -> None:
+    assert "I can take this sheet home." in _section(main_texts, GROUND_RULES, "Easy-read group rules")

@@ -102,13 +102,15 @@ def test_a_tick_box_is_a_framed_box_in_latex(tmp_path: Path) -> None:
 
 
 def _exercise_pages(html_pages: dict[str, str]) -> dict[str, str]:
-    return {Path(path).stem: html for path, html in html_pages.items()
-            if path.startswith("exercises/") and Path(path).stem != "index"}
+    """Every exercise page (one handout each), by name; the tests below loop over them."""
+    pages = {Path(path).stem: html for path, html in html_pages.items()
+             if path.startswith("exercises/") and Path(path).stem != "index"}
+    assert len(pages) >= 12, f"only {len(pages)} exercise pages were built"
+    return pages
 
 
 def test_every_handout_in_the_manual_ends_with_where_the_sheet_goes(html_pages: dict[str, str]) -> None:
     pages = _exercise_pages(html_pages)
-    assert len(pages) >= 12
     for name, html in pages.items():
         value, sentences, last = _destination(html)
         assert value in ALLOWED and sentences == WORDS[value] and last, f"{name}: {value!r}, {sentences}"

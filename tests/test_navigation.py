@@ -16,8 +16,10 @@ WIDTHS = [360, 400, 768, 1024, 1280, 1440]
 
 def _sections(tab: Visit) -> list[str]:
     tab.open(PAGE)
-    return tab.page.eval_on_selector_all(
+    sections = tab.page.eval_on_selector_all(
         ".toc-tree a.reference", "as => as.map(a => a.getAttribute('href')).filter(h => h.length > 1)")
+    assert len(sections) >= 4, f"{PAGE}'s contents list has {sections}: the tests below would check nothing"
+    return sections
 
 
 def _settle(tab: Visit) -> None:

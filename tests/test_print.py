@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from bs4 import BeautifulSoup
 
 from test_browser import Visit, offline_zip, site, tab  # noqa: F401
 from conftest import DOCS
@@ -62,8 +63,10 @@ def _text(pdf: Path) -> list[str]:
 def test_a_printed_page_holds_its_text_and_nothing_of_the_site(printed: dict, site: Path, name: str) -> None:
     sheets = _text(printed[name])
     text = " ".join(sheets)
-    title = re.search(r"<h1>(.*?)<a", (site / name).read_text(encoding="utf-8")).group(1)
-    assert title.replace("&#8217;", "’") in text or title in text
+    heading = BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser").select_one("article h1")
+    heading.select_one("a.headerlink").decompose()
+    title = " ".join(heading.get_text().split())
+    assert title in text, f"the title {title!r} is not printed"
     for furniture in SITE_FURNITURE:
         assert furniture not in text, f"{furniture!r} printed"
     # The footer's revision line says which revision was printed.
@@ -73,7 +76,9 @@ def test_a_printed_page_holds_its_text_and_nothing_of_the_site(printed: dict, si
 @pytest.mark.browser
 @pytest.mark.parametrize("name", PRINTED)
 def test_a_printed_page_is_a4_with_margins_of_at_least_15_mm(printed: dict, name: str) -> None:
-    for number, sheet in enumerate(_words(printed[name]), start=1):
+    sheets = _words(printed[name])
+    assert any(sheet["words"] for sheet in sheets), f"{name}: no words printed to check"
+    for number, sheet in enumerate(sheets, start=1):
         assert abs(sheet["width"] - 210 * MM) < 2 and abs(sheet["height"] - 297 * MM) < 2, "not A4"
         for word in sheet["words"]:
             assert word["xMin"] >= 15 * MM - 0.5 and word["yMin"] >= 15 * MM - 0.5, (number, word)
@@ -93,6 +98,8 @@ def test_no_diagram_or_table_is_split_across_sheets(printed: dict, tab: Visit, n
         const cells = [...table.querySelectorAll('th, td')].map(c => c.textContent.trim()).filter(Boolean);
         return [cells[0], cells[cells.length - 1]];
       })]""")
+    if not blocks:
+        pytest.skip(f"{name} has no diagram or table")
     # Every word of a diagram's labels (or of a table's first and last cells) on one sheet.
     sheets = [set(re.findall(r"\w+", sheet)) for sheet in _text(printed[name])]
     for pieces in blocks:
@@ -108,6 +115,10 @@ def test_no_printed_sheet_ends_with_a_heading(printed: dict, tab: Visit, name: s
         "article :is(h2, h3, h4)", "hs => hs.map(h => h.textContent.replace('¶', '').trim())"))
     out = subprocess.run(["pdftotext", "-layout", str(printed[name]), "-"], capture_output=True, text=True,
                          check=True).stdout
+    if len(out.split("\f")) < 3:
+        pytest.skip(f"{name} prints on one sheet, which may end anywhere")
+    if not headings:
+        pytest.skip(f"{name} has no section headings")
     for number, sheet in enumerate(out.split("\f")[:-2], start=1):  # the last sheet may end anywhere
         lines = [line.strip() for line in sheet.splitlines() if line.strip()]
         assert lines and lines[-1] not in headings, f"sheet {number} ends with the heading {lines[-1]!r}"

@@ -17,9 +17,36 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from test_content import normalise
+from conftest import MainText, every_word_of, normalise, text_of
 
-DECLARED = tomllib.loads(Path(__file__).with_name("programme-wording.toml").read_text(encoding="utf-8"))["revised"]
+DECLARED_FILE = Path(__file__).with_name("programme-wording.toml")
+
+
+def _checked_declarations() -> list[dict]:
+    """programme-wording.toml's entries, after checking them: each names programme lines and the
+    pages that hold them, written as normalise() leaves them; revised wording comes with the
+    handouts that carry it; every programme line is still a curriculum item (the lists remain for
+    facilitators: tests/curriculum-lists.toml).  The tests below check the built manual against
+    them, so a faulty declaration stops them all, naming the fault."""
+    declared = tomllib.loads(DECLARED_FILE.read_text(encoding="utf-8"))["revised"]
+    lists = tomllib.loads(Path(__file__).with_name("curriculum-lists.toml").read_text(encoding="utf-8"))["list"]
+    items = " ".join(item for entry in lists for item in entry["items"])
+    problems = []
+    for entry in declared:
+        problems += [f"{entry['name']}: names no programme line or no page"] if not (
+            entry["programme"] and entry["pages"]) else []
+        problems += [f"{entry['name']}: write {item!r} with straight quotes and '-'"
+                     for item in entry["programme"] + entry.get("revised", []) if item != normalise(item)]
+        problems += [f"{entry['name']}: revised wording and its handouts go together"] if (
+            "revised" in entry) != ("handouts" in entry) else []
+        problems += [f"{entry['name']}: {line!r} is not a curriculum item" for line in entry["programme"]
+                     if line not in items]
+    if problems:
+        raise ValueError(f"{DECLARED_FILE}:\n" + "\n".join(problems))
+    return declared
+
+
+DECLARED = _checked_declarations()
 IDS = [re.sub(r"\W+", "-", entry["name"]).strip("-") for entry in DECLARED]
 PROGRAMME_LINES = [line for entry in DECLARED for line in entry["programme"]]
 RETIRED = [phrase for entry in DECLARED for phrase in entry.get("retired", [])]
@@ -30,84 +57,42 @@ def retired_in(text: str) -> list[str]:
     return [p for p in RETIRED if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I)]
 
 
-def text_of(element) -> str:
-    return normalise(element.get_text(" "))
-
-
-@pytest.fixture(scope="session")
-def soups(html_pages: dict[str, str]) -> dict[str, BeautifulSoup]:
-    """Every built page's main content, parsed."""
-    parsed = {}
-    for path, html in html_pages.items():
-        article = BeautifulSoup(html, "html.parser").find("article", attrs={"role": "main"})
-        if article is not None:
-            parsed[path] = article
-    return parsed
-
-
-@pytest.fixture(scope="session")
-def by_label(soups: dict[str, BeautifulSoup]) -> dict[str, tuple[str, BeautifulSoup]]:
-    """Each page with a label (the id of its title's section), by label."""
-    found = {}
-    for path, soup in soups.items():
-        for section in soup.find_all("section", id=re.compile(r"^(mod|ex|guide|ref)-[a-z0-9-]+$")):
-            found.setdefault(section["id"], (path, soup))
-    return found
-
-
-def outside_boxes(soup: BeautifulSoup) -> str:
-    """The page's text without the programme's own words inside boxes."""
-    copy = BeautifulSoup(str(soup), "html.parser")
+def outside_boxes(content: MainText) -> str:
+    """Every word of the page's main content, diagrams included, but the programme's own words inside boxes."""
+    copy = BeautifulSoup(str(content.article), "html.parser")
     for original in copy.select(".programme-original"):
         original.decompose()
-    return text_of(copy)
-
-
-# -- the declarations themselves ----------------------------------------------------
-
-
-def test_declarations_name_pages_by_label_and_need_no_normalising() -> None:
-    for entry in DECLARED:
-        assert entry["programme"] and entry["pages"], entry["name"]
-        for item in entry["programme"] + entry.get("revised", []):
-            assert item == normalise(item), f"{entry['name']}: write {item!r} with straight quotes and '-'"
-        assert ("revised" in entry) == ("handouts" in entry), f"{entry['name']}: revised wording and its handouts go together"
-
-
-def test_every_declared_programme_line_is_still_a_curriculum_item() -> None:
-    """The lists remain for facilitators: each declared line is one the curriculum test keeps."""
-    lists = tomllib.loads(Path(__file__).with_name("curriculum-lists.toml").read_text(encoding="utf-8"))["list"]
-    items = " ".join(item for entry in lists for item in entry["items"])
-    assert [line for line in PROGRAMME_LINES if line not in items] == []
+    return every_word_of(copy)
 
 
 # -- on the facilitator pages ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("entry", DECLARED, ids=IDS)
-def test_programme_lines_are_on_their_pages_inside_a_box(entry: dict, by_label: dict) -> None:
+def test_programme_lines_are_on_their_pages_inside_a_box(entry: dict, pages_by_label: dict) -> None:
     missing = []
     for label in entry["pages"]:
-        assert label in by_label, f"no built page has the label {label!r}"
-        path, soup = by_label[label]
-        boxes = soup.select(".programme-wording .programme-original")
+        assert label in pages_by_label, f"no built page has the label {label!r}"
+        path, content = pages_by_label[label]
+        boxes = content.article.select(".programme-wording .programme-original")
         inside = " ".join(text_of(box) for box in boxes)
         missing += [f"{label} ({path}): {line!r}" for line in entry["programme"] if line not in inside]
     assert missing == [], "programme wording not inside a programme-wording box:\n" + "\n".join(missing)
 
 
-def test_programme_lines_appear_nowhere_outside_a_box(soups: dict[str, BeautifulSoup]) -> None:
+def test_programme_lines_appear_nowhere_outside_a_box(main_texts: dict[str, MainText]) -> None:
     found = []
-    for path, soup in sorted(soups.items()):
-        text = outside_boxes(soup)
+    assert main_texts, "no built page has a main text"
+    for path, content in sorted(main_texts.items()):
+        text = outside_boxes(content)
         found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
     assert found == [], "programme wording outside a programme-wording box:\n" + "\n".join(found)
 
 
-def test_the_check_outside_boxes_would_see_a_line_that_was_there(by_label: dict) -> None:
+def test_the_check_outside_boxes_would_see_a_line_that_was_there(pages_by_label: dict) -> None:
     """The helper removes only the boxes' original wording: the revised wording beside it stays."""
-    _, soup = by_label["mod-victim-empathy"]
-    text = outside_boxes(soup)
+    _, content = pages_by_label["mod-victim-empathy"]
+    text = outside_boxes(content)
     assert "Who made the child do this?" in text
     assert "How was the child intimidated into posing for the camera?" not in text
 
@@ -115,12 +100,12 @@ def test_the_check_outside_boxes_would_see_a_line_that_was_there(by_label: dict)
 # -- in the handouts ------------------------------------------------------------------
 
 
-def test_no_handout_holds_programme_wording_or_a_retired_phrase(soups: dict[str, BeautifulSoup]) -> None:
-    handouts = [(path, handout) for path, soup in soups.items() for handout in soup.select(".handout")]
+def test_no_handout_holds_programme_wording_or_a_retired_phrase(main_texts: dict[str, MainText]) -> None:
+    handouts = [(path, handout) for path, content in main_texts.items() for handout in content.article.select(".handout")]
     assert len(handouts) >= 12
     found = []
     for path, handout in handouts:
-        text = text_of(handout)
+        text = every_word_of(handout)
         found += [f"{path}: {line!r}" for line in PROGRAMME_LINES if line in text]
         found += [f"{path}: retired {phrase!r}" for phrase in retired_in(text)]
     assert found == [], "programme wording in a handout:\n" + "\n".join(found)
@@ -128,11 +113,11 @@ def test_no_handout_holds_programme_wording_or_a_retired_phrase(soups: dict[str,
 
 @pytest.mark.parametrize("entry", [e for e in DECLARED if "revised" in e], ids=[i for i, e in zip(IDS, DECLARED)
                                                                                  if "revised" in e])
-def test_the_revised_wording_is_in_the_handouts_named(entry: dict, by_label: dict) -> None:
+def test_the_revised_wording_is_in_the_handouts_named(entry: dict, pages_by_label: dict) -> None:
     missing = []
     for label in entry["handouts"]:
-        path, soup = by_label[label]
-        [handout] = soup.select(".handout")
+        path, content = pages_by_label[label]
+        [handout] = content.article.select(".handout")
         text = text_of(handout)
         missing += [f"{label}: {line!r}" for line in entry["revised"] if line not in text]
     assert missing == [], "revised wording missing from a handout:\n" + "\n".join(missing)

@@ -23,7 +23,21 @@ from test_rules import assert_fails_with, write_fixture
 sys.path.insert(0, str(ROOT / "_ext"))
 from section_search import WordsError, load_words  # noqa: E402
 
-QUESTIONS = tomllib.loads((Path(__file__).with_name("search-questions.toml")).read_text(encoding="utf-8"))["question"]
+QUESTIONS_FILE = Path(__file__).with_name("search-questions.toml")
+
+
+def _checked_questions() -> list[dict]:
+    """search-questions.toml's questions, after checking there are at least twenty, each
+    asking something and naming a page of the manual and a section; else the tests stop, naming it."""
+    questions = tomllib.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))["question"]
+    problems = [f"{question.get('ask')!r}: ask, a page of the manual and a section, please" for question in questions
+                if not (question.get("ask") and question.get("page") in SOURCE_PAGES and "section" in question)]
+    if len(questions) < 20 or problems:
+        raise ValueError(f"{QUESTIONS_FILE}: {len(questions)} questions (at least 20)\n" + "\n".join(problems))
+    return questions
+
+
+QUESTIONS = _checked_questions()
 
 
 def _index(site: Path) -> dict:
@@ -84,12 +98,6 @@ def test_a_facilitators_question_finds_its_section_first(tab: Visit, question: d
     expected = (question["page"], question["section"])
     assert _target(results[0]["href"]) == expected, [r["href"] for r in results[:3]]
     assert tab.errors == [] and tab.blocked == []
-
-
-def test_there_are_at_least_twenty_questions_each_naming_a_page_and_section() -> None:
-    assert len(QUESTIONS) >= 20
-    for question in QUESTIONS:
-        assert question["ask"] and question["page"] in SOURCE_PAGES and "section" in question
 
 
 # -- what the ranking promises ---------------------------------------------------------

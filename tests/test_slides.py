@@ -135,7 +135,9 @@ def test_each_diagram_has_a_slide_of_its_own(decks: dict[str, BeautifulSoup], de
 
 @pytest.mark.parametrize("deck", TOPICS)
 def test_each_slide_has_speaker_notes_not_shown_on_it(decks: dict[str, BeautifulSoup], deck: str) -> None:
-    for slide in decks[deck].select("section[data-slide]"):
+    slides = decks[deck].select("section[data-slide]")
+    assert slides, f"{deck} has no slides"
+    for slide in slides:
         assert slide.select_one("aside.notes").get_text(strip=True)
 
 
@@ -143,7 +145,9 @@ def test_each_slide_has_speaker_notes_not_shown_on_it(decks: dict[str, Beautiful
 def test_what_group_members_read_on_a_slide_uses_their_words(decks: dict[str, BeautifulSoup], deck: str) -> None:
     """The key messages and prompts say what the handouts say ("pictures", "the leaders")."""
     found = []
-    for slide in decks[deck].select('section[data-slide="key-message"], section[data-slide="prompt"]'):
+    slides = decks[deck].select('section[data-slide="key-message"], section[data-slide="prompt"]')
+    assert slides, f"{deck} has no key message or prompt for group members"
+    for slide in slides:
         text = " ".join(slide.select_one(".slide-body").get_text(" ").split())
         found += [f"{text}: {word}" for word in words_not_on_a_handout(text)]
     assert not found, found

@@ -139,8 +139,9 @@ def test_each_role_play_links_the_guide_page_it_practises_and_says_what_a_good_r
 
 
 def test_every_role_play_is_used_in_a_unit(html_build: Build) -> None:
-    soup = _soup(html_build, "training/role-plays.html")
-    for play in soup.select(".role-play"):
+    plays = _soup(html_build, "training/role-plays.html").select(".role-play")
+    assert plays, "the role-plays page has no role plays"
+    for play in plays:
         used = _targets("training/role-plays.html", play)
         assert any(page.startswith("training/units/") for page in used), play.find_previous("h2").get_text()
 
@@ -155,6 +156,7 @@ def test_the_answers_page_holds_every_model_answer_in_course_order(html_build: B
             in_units.append(answer.get_text(" ", strip=True))
     at_back = [body.get_text(" ", strip=True)
                for body in _soup(html_build, "training/answers.html").select(".answer-body")]
+    assert in_units, "no unit has a model answer"
     assert at_back == in_units
 
 

@@ -182,7 +182,9 @@ def test_the_site_opens_the_current_release(versions_site: Path) -> None:
 @pytest.mark.versions
 def test_every_page_lists_every_version_in_its_switcher(versions_site: Path) -> None:
     for folder in FOLDERS:
-        for page in site_pages(versions_site / folder):
+        pages = site_pages(versions_site / folder)
+        assert pages, f"{folder} holds no pages"
+        for page in pages:
             items = version_bar(versions_site / folder / page).select(".version-switcher li a")
             labels = [" ".join(a.get_text().split()) for a in items]
             assert labels == ["1.2.0 in development", "1.1.0, the current release", "1.0.0"], (folder, page)

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from group_materials import MODULE, credit, document, footer, join, page_count, part_of, print_pdf, stylesheets  # noqa: E402
-from manual_tools import checked_version, launch, reading_order, release_info  # noqa: E402
+from manual_tools import launch, reading_order, run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-cards.pdf"
 # The sheet's own padding holds the crop marks outside its first and last cards: Chromium
@@ -151,19 +151,17 @@ def make_cards(html_dir: Path, out_dir: Path, version: str, status: str) -> tupl
     return target, sets
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1]).resolve()  # pages open as file:// URLs, which are absolute
-    checked_version(html_dir)
-    target, sets = make_cards(html_dir, Path(argv[2]), *release_info())
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target, sets = make_cards(html_dir, out_dir, *release)
     if target is None:
         print("No exercise lists cut-out cards yet (a {cards} block in its Materials section): nothing to print.")
-        return 0
+        return
     cards = sum(len(s["cards"]) for s in sets)
     print(f"{cards} cards in {len(sets)} sets ({page_count(target)} A4 sheets) are at {target}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run)
 
 
 if __name__ == "__main__":

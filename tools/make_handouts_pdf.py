@@ -28,11 +28,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from manual_tools import (  # noqa: E402
     MARGINS_MM,
-    checked_version,
     exercise_pages,
     launch,
     print_viewport,
-    release_info,
+    run_tool,
 )
 
 NAME = "internet-offending-module-{version}-handouts.pdf"
@@ -87,17 +86,15 @@ def print_handouts(html_dir: Path, out_dir: Path, version: str, status: str) -> 
     return target, [title for _, title in pages]
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1]).resolve()  # pages open as file:// URLs, which are absolute
-    checked_version(html_dir)
-    target, titles = print_handouts(html_dir, Path(argv[2]), *release_info())
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target, titles = print_handouts(html_dir, out_dir, *release)
     pages = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
     count = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")), "?")
     print(f"The handouts of {len(titles)} exercises ({count} A4 pages) are at {target}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import checked_version, release_info  # noqa: E402
+from manual_tools import checked_version, run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-html"
 #: Build bookkeeping that a reader never needs.
@@ -85,25 +85,23 @@ def make_zip(html_dir: Path, out_dir: Path, version: str, slides: Path | None = 
     return write_zip(out_dir / f"{name}.zip", folders)
 
 
-def main(argv: list[str]) -> int:
-    slides = None
-    if len(argv) == 5 and argv[3] == "--slides":
-        slides = Path(argv[4])
-    elif len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1])
-    checked_version(html_dir)
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str], slides: Path | None = None) -> None:
     if slides is not None:
         checked_version(slides)
-    target = make_zip(html_dir, Path(argv[2]), release_info()[0], slides)
+    target = make_zip(html_dir, out_dir, release[0], slides)
     with zipfile.ZipFile(target) as archive:
         count = len(archive.namelist())
     print(f"The offline manual ({count} files, {target.stat().st_size // 1024} kB) is at {target}")
     print("Unzip it anywhere and open index.html in its folder; it needs no network.")
     if slides is not None:
         print(f"The slides for the room are in its {SLIDES_FOLDER}/ folder: open {SLIDES_FOLDER}/index.html.")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 5 and argv[3] == "--slides":  # the one option: the slides' built site, zipped in too
+        slides = Path(argv[4])
+        return run_tool(__doc__, argv[:3], 2, lambda *args: run(*args, slides=slides), absolute=False)
+    return run_tool(__doc__, argv, 2, run, absolute=False)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from group_materials import MODULE, document, footer, join, page_count, part_of, print_pdf, soup, stylesheets  # noqa: E402
-from manual_tools import checked_version, launch, reading_order, release_info  # noqa: E402
+from manual_tools import launch, reading_order, run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-posters.pdf"
 A3_MM = (297, 420)
@@ -89,15 +89,13 @@ def make_posters(html_dir: Path, out_dir: Path, version: str, status: str) -> tu
     return target, found
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1]).resolve()  # pages open as file:// URLs, which are absolute
-    checked_version(html_dir)
-    target, found = make_posters(html_dir, Path(argv[2]), *release_info())
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target, found = make_posters(html_dir, out_dir, *release)
     print(f"{len(found)} diagrams as A3 posters ({page_count(target)} sheets) are at {target}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from make_handouts_pdf import NAME as HANDOUTS_NAME  # noqa: E402
-from manual_tools import VIEWPORT, exercise_pages, launch, print_viewport, reading_order, release_info  # noqa: E402
+from manual_tools import VIEWPORT, exercise_pages, launch, print_viewport, reading_order, run_tool  # noqa: E402
 
 DIAGRAM = re.compile(r'<div class="mermaid-diagram">')
 
@@ -36,7 +36,7 @@ def _with_diagram(html_dir: Path, pages: list[str]) -> str:
     return pages[0]
 
 
-def take(html_dir: Path, handouts_dir: Path, out_dir: Path) -> list[Path]:
+def take(html_dir: Path, handouts_dir: Path, out_dir: Path, version: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     topics = [p for p in reading_order(html_dir) if p.startswith("modules/") and not p.endswith("index.html")]
@@ -63,7 +63,7 @@ def take(html_dir: Path, handouts_dir: Path, out_dir: Path) -> list[Path]:
         shots.append(out_dir / "exercise-print.png")
         page.screenshot(path=str(shots[-1]), full_page=True)
         browser.close()
-    handouts_pdf = handouts_dir / HANDOUTS_NAME.format(version=release_info()[0])
+    handouts_pdf = handouts_dir / HANDOUTS_NAME.format(version=version)
     if not handouts_pdf.is_file():
         raise SystemExit(f"{handouts_pdf} not found: run `make handouts`")
     if shutil.which("pdftoppm") is None:
@@ -74,14 +74,13 @@ def take(html_dir: Path, handouts_dir: Path, out_dir: Path) -> list[Path]:
     return shots
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    # Pages open as file:// URLs, which are absolute.
-    for shot in take(Path(argv[1]).resolve(), Path(argv[2]), Path(argv[3])):
+def run(html_dir: Path, handouts_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    for shot in take(html_dir, handouts_dir, out_dir, release[0]):
         print(f"  {shot}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 3, run, check_site=False)
 
 
 if __name__ == "__main__":

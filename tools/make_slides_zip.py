@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_offline_zip import SLIDES_REQUIRED, check_built, write_zip  # noqa: E402
-from manual_tools import checked_version, release_info  # noqa: E402
+from manual_tools import run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-slides"
 
@@ -31,18 +31,16 @@ def make_slides_zip(slides: Path, out_dir: Path, version: str) -> Path:
     return write_zip(out_dir / f"{name}.zip", [(slides, name)])
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    slides = Path(argv[1])
-    checked_version(slides)
-    target = make_slides_zip(slides, Path(argv[2]), release_info()[0])
+def run(slides: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target = make_slides_zip(slides, out_dir, release[0])
     with zipfile.ZipFile(target) as archive:
         decks = [n for n in archive.namelist() if n.endswith(".html") and "/_static/" not in n]
     print(f"The slides ({len(decks) - 1} decks and their list, {target.stat().st_size // 1024} kB) are at {target}")
     print("Unzip it anywhere and open index.html in its folder; it needs no network.")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run, absolute=False)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import MARGINS_MM, checked_version, launch, print_viewport, release_info  # noqa: E402
+from manual_tools import MARGINS_MM, launch, print_viewport, run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-training.pdf"
 INDEX = "training/index.html"
@@ -142,17 +142,15 @@ def print_course(html_dir: Path, out_dir: Path, version: str, status: str) -> tu
     return target, printed
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1]).resolve()  # pages open as file:// URLs, which are absolute
-    checked_version(html_dir)
-    target, printed = print_course(html_dir, Path(argv[2]), *release_info())
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target, printed = print_course(html_dir, out_dir, *release)
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
     count = next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
     print(f"The training course ({printed} pages of the manual, {count} A4 pages) is at {target}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from group_materials import (  # noqa: E402
     session_order,
     stylesheets,
 )
-from manual_tools import checked_version, launch, release_info  # noqa: E402
+from manual_tools import launch, run_tool  # noqa: E402
 
 NAME = "internet-offending-module-{version}-workbook.pdf"
 #: The workbook's own easy-read pages: before the handouts, and after them.
@@ -175,15 +175,13 @@ def make_workbook(html_dir: Path, out_dir: Path, version: str, status: str) -> t
     return target, len(parts) - len(FRONT + BACK)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    html_dir = Path(argv[1]).resolve()  # pages open as file:// URLs, which are absolute
-    checked_version(html_dir)
-    target, handouts = make_workbook(html_dir, Path(argv[2]), *release_info())
+def run(html_dir: Path, out_dir: Path, release: tuple[str, str]) -> None:
+    target, handouts = make_workbook(html_dir, out_dir, *release)
     print(f"The workbook, with {handouts} handouts ({page_count(target)} A4 pages), is at {target}")
-    return 0
+
+
+def main(argv: list[str]) -> int:
+    return run_tool(__doc__, argv, 2, run)
 
 
 if __name__ == "__main__":

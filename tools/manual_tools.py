@@ -9,6 +9,7 @@
   A built site must carry that version, or it is stale; file names carry it,
   with "-dev" for a development build.
 * The built site's pages in reading order, and the exercise pages among them.
+* The command line of the tools that read a built site (run_tool).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 import sys
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
@@ -102,6 +104,29 @@ def checked_version(html_dir: Path, root: Path = ROOT) -> str:
         raise SystemExit(f"{html_dir} was built as version {built!r}, but this checkout is version {version!r}: "
                          "run `make html` again")
     return version
+
+
+def run_tool(doc: str, argv: list[str], n_args: int, work: Callable[..., int | None], *,
+             absolute: bool = True, check_site: bool = True) -> int:
+    """The command line the tools share: ``tool.py SITE_DIR OTHER_DIR...``; its exit status.
+
+    Given other than *n_args* arguments, prints the usage (*doc*, the tool's docstring) on
+    stderr and returns 2.  Else each argument becomes a Path; the first, a built site, is made
+    absolute when *absolute* (its pages open as file:// URLs, which are absolute) and, when
+    *check_site*, must be a build of this checkout's version (else the tool stops: run
+    `make html`).  Then returns ``work(*paths, release)``, *release* being release_info()'s
+    (version as file names carry it, status line); 0 when *work* returns None.
+    """
+    if len(argv) != n_args + 1:
+        print(doc, file=sys.stderr)
+        return 2
+    paths = [Path(arg) for arg in argv[1:]]
+    if absolute:
+        paths[0] = paths[0].resolve()
+    if check_site:
+        checked_version(paths[0])
+    status = work(*paths, release_info())
+    return 0 if status is None else status
 
 
 #: Folders of a built site that hold no pages of the manual.
