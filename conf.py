@@ -32,6 +32,8 @@ version = release
 extensions = [
     "myst_parser",
     "sphinx_design",
+    # Local: author-year bibliography and citations (before sphinxcontrib.bibtex, which uses them).
+    "bibliography_style",
     "sphinxcontrib.bibtex",
     "sphinxcontrib.mermaid",
     # Local: a page or .bib file saved wrongly is a warning with its line, not a crash.
@@ -56,8 +58,8 @@ extensions = [
     "readability",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
-    # Local: search snippets from file:// (page texts in _static/search-texts.js).
-    "offline_search",
+    # Local: the search, one entry a section, ranked, with synonyms, from file:// too.
+    "section_search",
     # Local: the facilitator training course (units, schedule, knowledge checks, role plays).
     "training",
 ]
@@ -87,8 +89,12 @@ myst_heading_anchors = 0
 
 # Relative to this file, not to docs/.
 bibtex_bibfiles = ["docs/reference/references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# _ext/bibliography_style.py: entries are labelled and cited "(Author, year)",
+# a and b telling apart two of the same author and year; titles keep their
+# capitals; every citation links to its entry, "cite-KEY".
+bibtex_default_style = "manual-author-year"
+bibtex_reference_style = "label-round"
+bibtex_cite_id = "cite-{key}"
 
 # -- sphinxcontrib-mermaid ---------------------------------------------------
 
@@ -130,6 +136,20 @@ mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
 # Release sections ("## 1.0.0 — 2026-11-25") say which versions were released, and when.
 versioning_changelog = str(ROOT / "CHANGELOG.md")
 
+# -- section_search (local) -------------------------------------------------
+
+# Synonyms and the common words a question leaves out: _ext/search-words.toml.
+# How much a section's matches count, by "docname#anchor" pattern: a facilitator's
+# question is answered by the guide and the reference, not by the easy-read
+# handouts (written for group members), the short glossary entries (each links
+# to its full section) or the change history (which repeats every page's words).
+section_search_weights = {
+    "changelog#*": 0.3,
+    "exercises/*#handout": 0.5,
+    "reference/glossary#term-*": 0.7,
+    "facilitator-guide/*": 1.2,
+}
+
 # -- HTML --------------------------------------------------------------------
 
 html_theme = "furo"
@@ -138,6 +158,8 @@ templates_path = ["_templates"]
 html_title = f"{project} {release}"
 html_static_path = ["_static"]
 html_css_files = ["manual.css"]
+# The revision bar's height for the sticky bar, and the contents list's marker of the section in view.
+html_js_files = ["page-navigation.js"]
 html_theme_options = {
     # Shows furo's announcement bar; _templates/page.html fills it with the revision line.
     "announcement": "revision",

@@ -128,8 +128,9 @@ def pdf_build() -> tuple[Build, Path]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium under Playwright, one for the whole session: Playwright's sync API
-    cannot be started twice at once, so every module with browser tests shares it."""
+    """Debian's Chromium, one for the whole session: every browser test module shares it
+    (Playwright's sync API cannot start twice in one process)."""
+    from manual_tools import launch
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
