@@ -23,6 +23,10 @@ What this adds:
   prints, in HTML (a bordered box; a screen reader reads "box to tick" and the
   role's words) and in the PDF (a framed box).  Typed brackets, ``[ ]``, are
   not a box to a group member.
+* a **"Print handout" button** before each handout in HTML
+  (``_static/print-handout.js``): it opens the print dialogue, and a page with
+  a handout prints only the handout, on one A4 sheet or two, with 15 mm
+  margins (``_static/manual.css``; checked by tests/test_handout_print.py).
 """
 
 from __future__ import annotations
@@ -221,6 +225,7 @@ def setup(app: Sphinx) -> dict:
                  text=(visit_tick_box_text, None))
     app.add_role("tick-box", TickBoxRole())
     app.add_transform(DestinationTransform)
+    app.add_js_file("print-handout.js")  # the "Print handout" button before each handout (_static/)
     app.connect("env-check-consistency", on_check_consistency)
     # env_version: bump when the nodes this module leaves in the doctrees change.
-    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
