@@ -40,7 +40,7 @@ from sphinx.util import logging
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
 
-from curriculum import SCHEMA_FILE, handout, load_schema
+from curriculum import SCHEMA_FILE, handout, load_schema, read_schema
 from guard import guarded
 from symbols import make_key_point, symbol_problem, symbols_folder
 
@@ -142,10 +142,12 @@ def add_destinations(env, doctree: nodes.document) -> None:
     if not found:
         return
     docname = env.docname
-    schema = load_schema()
-    declared = destinations(schema)
     # The words live in page-kinds.toml: a change there reads this page again.
     env.note_dependency(str(SCHEMA_FILE))
+    schema, problems = read_schema(SCHEMA_FILE)
+    if problems:
+        return  # the rules cannot be read: their own message names the mistake, once
+    declared = destinations(schema)
     value = env.metadata.get(docname, {}).get(FIELD)
     spec = declared.get(value) if isinstance(value, str) else None
     if spec is None:
@@ -202,6 +204,13 @@ def visit_tick_box_text(self, node: tick_box) -> None:
     raise nodes.SkipNode
 
 
+@guarded
+def visit_tick_box_body(self, node: tick_box) -> None:
+    """Man pages and Texinfo: the same box, as a character."""
+    self.body.append("\N{BALLOT BOX}")
+    raise nodes.SkipNode
+
+
 def _pass(self, node: nodes.Node) -> None:
     pass
 
@@ -220,9 +229,11 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("symbols")  # the key point beside the words, and its checks
     destinations()  # a mistake in the declared words stops the build at once, with the file's name
     app.add_node(handout_destination, html=(visit_destination_html, depart_destination_html),
-                 latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass))
+                 latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass),
+                 man=(_pass, _pass), texinfo=(_pass, _pass))
     app.add_node(tick_box, html=(visit_tick_box_html, None), latex=(visit_tick_box_latex, None),
-                 text=(visit_tick_box_text, None))
+                 text=(visit_tick_box_text, None), man=(visit_tick_box_body, None),
+                 texinfo=(visit_tick_box_body, None))
     app.add_role("tick-box", TickBoxRole())
     app.add_transform(DestinationTransform)
     app.add_js_file("print-handout.js")  # the "Print handout" button before each handout (_static/)

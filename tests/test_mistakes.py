@@ -39,6 +39,16 @@ PROJECT_DIRS = ["_ext", "_static", "_templates", "symbols"]
 TOPIC, EXERCISE = "docs/modules/one-topic.md", "docs/exercises/one-exercise.md"
 GLOSSARY, BIB = "docs/reference/glossary.md", "docs/reference/references.bib"
 
+# The one entry the fixture cites, as an author writes it (the mistakes below break its fields).
+FIXTURE_BIB = """\
+@misc{soa2003,
+  author = {{UK Parliament}},
+  title = {Sexual Offences Act 2003},
+  year = {2003},
+  note = {https://www.legislation.gov.uk/ukpga/2003/42}
+}
+"""
+
 
 @dataclass
 class Project:
@@ -64,8 +74,9 @@ def copy_project(root: Path) -> Project:
     for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     write_fixture(root)
-    # conf.py names the bibliography relative to itself: docs/reference/references.bib.
-    shutil.copy(ROOT / BIB, root / BIB)
+    # conf.py names the bibliography relative to itself: docs/reference/references.bib.  The
+    # fixture's own holds only the entry its pages cite: every entry must be cited somewhere.
+    (root / BIB).write_text(FIXTURE_BIB, encoding="utf-8")
     return Project(root)
 
 
@@ -178,11 +189,12 @@ MISTAKES = {
         EXERCISE, "time: 30\n", "time: 30\n  format: [group\n", "curriculum.front-matter",
         r"front matter is not valid YAML \(.*\): write one field a line as 'name: value'", "format: [group"),
     "front-matter-not-closed": Mistake(
-        EXERCISE, "format: group\n---\n", "format: group\n", "curriculum.front-matter",
+        EXERCISE, "destination: group-record\n---\n", "destination: group-record\n", "curriculum.front-matter",
         r"the front matter that starts on line 1 has no closing '---' line: add one after its last field", 1,
         only=False),  # docutils also reads the lone '---' as a line across the page
     "front-matter-not-fields": Mistake(
-        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\n", "- exercise\n- group\n",
+        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\ndestination: group-record\n",
+        "- exercise\n- group\n",
         "curriculum.front-matter", r"front matter must be fields, one a line as 'name: value'", 2),
     "front-matter-unknown-value": Mistake(
         EXERCISE, "format: group", "format: lecture", "curriculum.front-matter",

@@ -70,10 +70,6 @@ A {term}`trigger` starts a chain of thoughts and behaviour.
 
 The law is in the Sexual Offences Act {cite:p}`soa2003`.
 
-## Key messages
-
-- A chain can be broken at any step.
-
 ::::{programme-wording}
 :reason: It blames the whole person; the group talks about the behaviour.
 
@@ -83,6 +79,10 @@ I am a bad person.
 What I did was wrong, and I can change what I do.
 :::
 ::::
+
+## Key messages
+
+{key-point}`think_,_to` A chain can be **broken at any step**.
 
 ## Activities
 
@@ -474,7 +474,7 @@ TITLE_E = "# One exercise"
 CASES = {
     # -- required headings, in order
     "topic-missing-heading": Case(
-        TOPIC, "## Key messages\n\n- A chain can be broken at any step.\n\n", "",
+        TOPIC, "## Key messages\n\n{key-point}`think_,_to` A chain can be **broken at any step**.\n\n", "",
         "curriculum.headings", r"missing required heading\(s\): 'Key messages'", TITLE_T),
     "exercise-missing-heading": Case(
         EXERCISE, "## Materials\n\n- Flip chart and pens.\n\n", "",
@@ -661,6 +661,30 @@ CASES = {
         TOPIC, "Keep to feelings and situations.", "::::{say-instead}\nKeep to feelings.\n::::\n\nKeep to feelings and situations.",
         "curriculum.programme-wording", r"a \{say-instead\} block belongs inside a \{programme-wording\} box",
         "::::{say-instead}"),
+    # -- key messages: easy read for group members (they are on the slides), each a key point with its picture
+    "key-messages-as-a-list": Case(
+        TOPIC, "{key-point}`think_,_to` A chain can be **broken at any step**.", "- A chain can be broken at any step.",
+        "curriculum.key-messages", r"'Key messages' holds a list that is not a key point: write each message .*",
+        "- A chain"),
+    "key-messages-without-picture": Case(
+        TOPIC, "{key-point}`think_,_to` A chain", "A chain",
+        "curriculum.key-messages", r"'Key messages' holds text that is not a key point: write each message .*",
+        "A chain can be"),
+    "key-messages-without-bold": Case(
+        TOPIC, "A chain can be **broken at any step**.", "A chain can be broken at any step.",
+        "curriculum.key-messages", r"a key message bolds its key words: put \*\* around the words that matter most",
+        "A chain can be broken"),
+    "key-messages-long-sentence": Case(
+        TOPIC, "A chain can be **broken at any step**.",
+        "A chain can be **broken at any step**, early or late, by a person who has learnt how to stop.",
+        "curriculum.key-messages", r"key message sentence of 20 words \(at most 15\): split it, one idea a sentence: .*",
+        "A chain can be"),
+    "key-messages-programme-wording": Case(
+        TOPIC, "A chain can be **broken at any step**.\n",
+        "A chain can be **broken at any step**.\n\n:::::{programme-wording}\n:reason: Old words.\n\nI am bad.\n\n"
+        ":::{say-instead}\nI can change what I do.\n:::\n:::::\n",
+        "curriculum.key-messages", r"a programme-wording box cannot go in 'Key messages': group members see the key "
+        r"messages \(on the slides\); put the box in 'Background for facilitators'", ":::::{programme-wording}"),
     # -- terminology: a word the manual no longer uses, in each kind of place it is checked
     "terminology-in-page-text": Case(
         TOPIC, "starts a chain of thoughts and behaviour.", "starts a chain of thoughts and behaviour in offenders.",
@@ -1048,7 +1072,7 @@ TRAINING_CASES = {
         r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
     "unit-without-its-label": Case(
         UNIT, "(unit-one-unit)=\n", "",
-        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
+        "curriculum.label", r"the page has no label: put the line \(unit-one-unit\)= above its title", "# One unit"),
     "unit-break-not-minutes": Case(
         UNIT, "break: 15", "break: -5",
         "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "
