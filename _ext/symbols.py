@@ -480,7 +480,9 @@ class WordsWithoutPictures(SphinxPostTransform):
 
     default_priority = 100
 
-    def is_available(self) -> bool:
+    def is_supported(self) -> bool:
+        # Sphinx asks is_supported() (SphinxPostTransform.apply): named otherwise, this check was never
+        # made, and every builder, HTML too, lost its pictures.
         usable = {"image/svg+xml", "application/pdf"}
         return not usable & set(getattr(self.app.builder, "supported_image_types", usable))
 
@@ -515,4 +517,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", on_merge_info)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
