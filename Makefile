@@ -62,7 +62,7 @@ pdf: setup ## Build the PDF manual with XeLaTeX into _build/latex
 # Releases: see RELEASE.md.  Built releases are kept in .cache/versions/, by commit.
 BRANCH        ?= main
 # What `make dist` builds; tools/make_dist.py's ARTEFACTS names the files it then collects.
-DIST_TARGETS  ?= pdf offline slides handouts workbook posters training
+DIST_TARGETS  ?= pdf offline slides handouts workbook cards posters training
 
 .PHONY: versions
 versions: setup ## Every release and main in one site, with a version switcher and tracked changes, into _build/versions

@@ -15,7 +15,9 @@ What this adds:
   symbol, an image the words beside it describe, so its alt text is empty)
   and ``key_point_words`` (the paragraph).  HTML, print, LaTeX and any
   HTML-based builder (slides) draw the picture on the left, the words on the
-  right;
+  right.  In a handout, the plain lines and lists that follow a key point (up
+  to the next key point, diagram, table or box) are its supporting lines: they
+  join its words, beside its picture, so the left column holds only pictures;
 * the ``cards`` directive: an exercise's cut-out cards, one a line,
   ``SYMBOL | words``, each card a ``key_point`` inside a ``card_set`` node;
   ``:numbered:`` numbers them.  ``make cards`` prints them from the HTML;
@@ -294,6 +296,40 @@ class KeyPointTransform(SphinxTransform):
             point = make_key_point(self.env, docname, marker["symbol"], line, [], paragraph.source)
             holder[position] = point
             point[1] += paragraph
+        for point in list(self.document.findall(key_point)):
+            if _inside(point, (handout,)) and not _inside(point, (nodes.table, card_set)):
+                gather_supporting_lines(point)
+
+
+def _supports(node: nodes.Node) -> bool:
+    """Whether *node*, after a handout's key point, is one of its supporting lines.
+
+    A plain paragraph (not itself a key point: it starts with neither bold words nor an
+    icon) or a list; a diagram, a table, a box or another key point is not.
+    """
+    if isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+        return True
+    return isinstance(node, nodes.paragraph) and not _starts_key_point(node)
+
+
+def gather_supporting_lines(point: key_point) -> None:
+    """Move the plain lines that follow a handout's key point into its words, beside its picture.
+
+    Easy read keeps the left column for pictures: a key point's own sentences, one a line,
+    sit on the right beside its picture, and print with it on one sheet.
+    """
+    holder = point.parent
+    position = holder.index(point) + 1
+    while position < len(holder) and _supports(holder[position]):
+        line = holder[position]
+        holder.remove(line)
+        point[1] += line
+    words = point[1].children
+    if (len(words) == 1 and isinstance(words[0], nodes.paragraph) and len(words[0].children) == 1
+            and isinstance(words[0][0], nodes.strong)):
+        # Bold words alone, such as "**My plan**": it heads the key points after it, and
+        # prints on the same sheet as they do.
+        point["classes"].append("key-point-heading")
 
 
 class CardsDirective(SphinxDirective):
@@ -444,7 +480,9 @@ class WordsWithoutPictures(SphinxPostTransform):
 
     default_priority = 100
 
-    def is_available(self) -> bool:
+    def is_supported(self) -> bool:
+        # Sphinx asks is_supported() (SphinxPostTransform.apply): named otherwise, this check was never
+        # made, and every builder, HTML too, lost its pictures.
         usable = {"image/svg+xml", "application/pdf"}
         return not usable & set(getattr(self.app.builder, "supported_image_types", usable))
 
@@ -479,4 +517,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", on_merge_info)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,7 @@
   in Chromium: each key point's picture on the left of its words, on screen
   and in print; its cards printed by tools/make_cards.py.
 * The real manual (the session's build): the workbook (tools/make_workbook.py)
-  and the posters (tools/make_posters.py); it lists no cards yet.
+  and the posters (tools/make_posters.py), and its cut-out cards.
 * The project's copy of the symbols (symbols/) and the tool that makes it.
 """
 
@@ -115,7 +115,8 @@ def test_each_key_points_picture_is_on_the_left_of_its_words(fixture_site: Build
     assert done.returncode == 0, done.stderr
     boxes = json.loads(done.stdout)
     shown = [box for box in boxes if box["visible"]]
-    assert len(shown) == (1 if media == "print" else 15)  # printed, the page shows its handout only
+    # The handout's key point and where the sheet goes; on screen, the 14 cards too (printed, the handout only).
+    assert len(shown) == (2 if media == "print" else 16)
     for box in shown:
         img, words = box["img"], box["words"]
         assert box["loaded"] and img["width"] >= 40 and img["height"] >= 40, box
@@ -191,12 +192,16 @@ def test_crop_marks_are_printed_outside_each_card_corner(cards_pdf: Path, tmp_pa
 
 
 @pytest.mark.browser
-def test_the_cards_tool_says_so_when_no_exercise_lists_cards(html_build: Build, tmp_path: Path) -> None:
-    """The real manual lists no cards yet: nothing to print, and no empty PDF."""
+def test_the_real_manual_prints_the_card_sort_step_and_trigger_cards(html_build: Build, tmp_path: Path) -> None:
+    """The card sort's 22 cards, the escalation cycle's 6 step and 5 step-out cards, the trigger chain's 8 cards."""
     done = _run("make_cards.py", html_build.outdir, tmp_path / "cards")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "No exercise lists cut-out cards yet" in done.stdout
-    assert not (tmp_path / "cards").exists()
+    assert "41 cards in 5 sets" in done.stdout
+    pdf = tmp_path / "cards" / f"internet-offending-module-{release_info()[0]}-cards.pdf"
+    text = " ".join(_pdf_pages(pdf, layout=False))
+    for words in ("Truth statement", "The child did not mind.", "I can step out here.", "Sexual feelings", "Bored",
+                  "Making it OK card sort: cards · card 20", "The cycle that can get worse: step cards · card 6"):
+        assert _has(text, words), words
 
 
 # -- the workbook, from the real manual ------------------------------------------------------------

@@ -8,9 +8,10 @@ symbol-info-en.csv).  The build never reads that folder: it reads the
 project's own copy, symbols/ (page-kinds.toml, [pictures] folder).
 
 It finds every symbol named in docs/ and templates/ ({key-point}`NAME` at the
-start of a paragraph, and "NAME | words" lines of a {cards} block) and the
-slides' picture beside each discussion prompt (_ext/page-kinds.toml,
-[slides] prompt_picture), refuses
+start of a paragraph, and "NAME | words" lines of a {cards} block) and in
+_ext/page-kinds.toml (the symbol beside where a handout goes, `symbol = "NAME"`
+under [handout.destination.VALUE], and the slides' picture beside each
+discussion prompt, [slides] prompt_picture), refuses
 an unknown, rated or never-used one (naming file and line), and then writes
 into symbols/:
 
@@ -39,13 +40,21 @@ from manual_tools import launch  # noqa: E402
 
 ROLE = re.compile(r"\{key-point\}`([^`]*)`")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{cards\}")
+#: A symbol declared in page-kinds.toml: `symbol = "NAME"` (where a handout goes).
+DECLARED = re.compile(r'^\s*symbol\s*=\s*"(?P<name>[^"]+)"')
 #: A picture's PDF: a square this size; LaTeX scales it to the key point's picture box.
 PDF_SIZE = "30mm"
 
 
 def named_symbols(project: Path) -> dict[str, list[str]]:
-    """Every symbol the project's pages and templates name, with where ("docs/x.md:12")."""
+    """Every symbol the project's pages, templates and page-kind rules name, with where ("docs/x.md:12")."""
     found: dict[str, list[str]] = {}
+    rules = project / "_ext" / "page-kinds.toml"
+    if rules.is_file():
+        for number, line in enumerate(rules.read_text(encoding="utf-8").splitlines(), start=1):
+            declared = DECLARED.match(line)
+            if declared:
+                found.setdefault(declared["name"], []).append(f"_ext/page-kinds.toml:{number}")
     for path in sorted([*(project / "docs").rglob("*.md"), *(project / "templates").glob("*.md")]):
         where = path.relative_to(project).as_posix()
         fence = None

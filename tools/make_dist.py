@@ -46,6 +46,8 @@ ARTEFACTS: list[tuple[str, str]] = [
      "internet-offending-module-{version}-workbook.pdf"),
     ("_build/posters/internet-offending-module-{version}-posters.pdf",
      "internet-offending-module-{version}-posters.pdf"),
+    ("_build/cards/internet-offending-module-{version}-cards.pdf",
+     "internet-offending-module-{version}-cards.pdf"),
     ("_build/training/internet-offending-module-{version}-training.pdf",
      "internet-offending-module-{version}-training.pdf"),
 ]
