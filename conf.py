@@ -44,6 +44,8 @@ extensions = [
     "versioning",
     # Local: search snippets from file:// (page texts in _static/search-texts.js).
     "offline_search",
+    # Local: the sidebar lists the manual's parts and the pages of the part being read.
+    "sidebar_tree",
 ]
 
 language = "en"
