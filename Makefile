@@ -74,8 +74,8 @@ clean-html:
 	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex
 
 .PHONY: bench
-bench: setup ## Measure build speed, page weight and offline speed against the budget (_build/bench.json)
-	$(VENV)/bin/python tools/bench.py
+bench: setup ## How build time and size grow with 1, 4 and 10 times the content, against the budget (_build/bench.json)
+	$(VENV)/bin/python tools/bench.py $(BENCHOPTS)
 
 .PHONY: livehtml
 livehtml: setup ## Rebuild and reload the HTML in a browser while you edit

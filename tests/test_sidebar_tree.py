@@ -44,6 +44,19 @@ def test_a_topic_page_sidebar_lists_every_topic_and_no_other_parts_pages(html_pa
             f"besides the topics, or leaves some out; {FURO_INTERNAL}"
 
 
+def test_each_page_sidebar_marks_that_page_and_no_other_as_the_one_being_read(html_pages: dict[str, str]) -> None:
+    """Pages of one part share one sidebar, each with its own entry marked (_ext/sidebar_tree.py)."""
+    for page, html in html_pages.items():
+        soup = BeautifulSoup(html, "html.parser")
+        marked = soup.select(".sidebar-tree li.current-page > a")
+        if page in ("search.html", "index.html"):  # in no part: the sidebar marks nothing
+            assert marked == [], f"{page}: the sidebar marks {marked[0].get_text()!r} as the page being read"
+            continue
+        title = soup.select_one("article h1").get_text().rstrip("#¶ ")
+        assert [(a["href"], a.get_text()) for a in marked] == [("#", title)], \
+            f"{page}: the sidebar marks {[a.get_text() for a in marked]} as the page being read, not {title!r}"
+
+
 def test_an_exercise_page_sidebar_lists_every_exercise(html_pages: dict[str, str]) -> None:
     exercises = sorted(p for p in html_pages if p.startswith("exercises/") and p != "exercises/index.html")
     _, pages = sidebar(exercises[0], html_pages[exercises[0]])
