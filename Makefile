@@ -38,8 +38,9 @@ $(DEBIAN_STAMP): tools/debian-packages.txt tools/ensure_debian_packages.py
 	$(PYTHON) tools/ensure_debian_packages.py tools/debian-packages.txt
 	@mkdir -p $(VENV) && touch $@
 
+# The virtual environment is made once; a new requirements.txt is installed into it.
 $(PYTHON_STAMP): requirements.txt | $(DEBIAN_STAMP)
-	$(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
@@ -58,15 +59,28 @@ pdf: setup ## Build the PDF manual with XeLaTeX into _build/latex
 	$(SPHINXBUILD) -M latexpdf $(SOURCEDIR) $(BUILDDIR) $(ALLSPHINXOPTS)
 	@echo "The PDF manual is at $(BUILDDIR)/latex/$(PDFNAME)"
 
+# Releases: see RELEASE.md.  Built releases are kept in .cache/versions/, by commit.
+BRANCH        ?= main
+# What `make dist` builds; tools/make_dist.py's ARTEFACTS names the files it then collects.
+DIST_TARGETS  ?= pdf offline handouts workbook posters training
+
 .PHONY: versions
-versions: setup ## Build every release tag and main into _build/versions, with a version switcher
-	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions
+versions: setup ## Every release and main in one site, with a version switcher and tracked changes, into _build/versions
+	$(VENV)/bin/python tools/build_versions.py --out $(BUILDDIR)/versions --branch $(BRANCH)
+
+.PHONY: diff
+diff: setup ## Tracked changes between two versions (make diff FROM=1.0.0 TO=1.1.0), HTML and PDF, into _build/diff
+	$(VENV)/bin/python tools/release_diff.py --out $(BUILDDIR)/diff $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+.PHONY: changes
+changes: html ## Print this version's changes by topic: its change-log section and the pages' versionchanged notes
+	$(VENV)/bin/python tools/version_changes.py $(BUILDDIR)/html
 
 .PHONY: dist
-dist: setup ## Build the release artefacts (PDF, offline zip, handouts), named with the version, into dist/
-	$(VENV)/bin/python tools/check_release.py
+dist: setup ## Build a release's artefacts, checksums and approval record into dist/ (only at a release tag)
+	$(VENV)/bin/python tools/check_release.py --dist
 	$(MAKE) clean-html
-	$(MAKE) pdf offline handouts
+	$(MAKE) $(DIST_TARGETS)
 	$(VENV)/bin/python tools/make_dist.py
 
 .PHONY: clean-html
@@ -86,6 +100,13 @@ livehtml: setup ## Rebuild and reload the HTML in a browser while you edit
 test: setup ## Run the tests (they build the manual themselves)
 	$(VENV)/bin/python -m pytest tests
 
+# The quick check while writing: the strict build of `make html` (incremental: seconds), then
+# the tests over it that need no browser, PDF, git history or fixture builds (pytest.ini).
+.PHONY: check
+check: html ## Quick check while writing: a strict build and the fast tests (make test runs all)
+	MANUAL_TEST_INCREMENTAL=1 $(VENV)/bin/python -m pytest tests -q \
+	  -m "not browser and not pdf and not versions and not fixtures"
+
 .PHONY: clean
 clean: ## Remove the built output (the diagram cache in .cache/ stays)
 	rm -rf $(BUILDDIR)
@@ -98,12 +119,26 @@ requirements: ## Re-pin requirements.txt from requirements.in (needs the network
 	  $(BUILDDIR)/pin-venv/bin/pip freeze; } > requirements.txt
 
 # In the room: the manual offline, the handouts on paper, and screenshots to check both by eye.
-.PHONY: offline handouts screenshots
+.PHONY: offline handouts screenshots training
 offline: html ## Zip the HTML manual for use without a network, into _build/offline
 	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline
 
 handouts: html ## Print every exercise's handout into one A4 PDF, into _build/handouts
 	$(VENV)/bin/python tools/make_handouts_pdf.py $(BUILDDIR)/html $(BUILDDIR)/handouts
+
+# For the group: a workbook for each group member, cut-out cards and posters of the diagrams.
+.PHONY: workbook cards posters
+workbook: html ## A group member's workbook (cover, contents, every handout, words with pictures), one A4 PDF in _build/workbook
+	$(VENV)/bin/python tools/make_workbook.py $(BUILDDIR)/html $(BUILDDIR)/workbook
+
+cards: html ## The exercises' cut-out cards, large print, eight to an A4 sheet with crop marks, in _build/cards
+	$(VENV)/bin/python tools/make_cards.py $(BUILDDIR)/html $(BUILDDIR)/cards
+
+posters: html ## Every diagram as an A3 poster with its caption, vector, in _build/posters
+	$(VENV)/bin/python tools/make_posters.py $(BUILDDIR)/html $(BUILDDIR)/posters
+
+training: html ## Print the facilitator training course (workbook, trainer's pack, answers) into one A4 PDF, into _build/training
+	$(VENV)/bin/python tools/make_training_pdf.py $(BUILDDIR)/html $(BUILDDIR)/training
 
 screenshots: handouts ## Screenshots of pages, a printed exercise and the handouts PDF, into _build/screenshots
 	$(VENV)/bin/python tools/make_screenshots.py $(BUILDDIR)/html $(BUILDDIR)/handouts $(BUILDDIR)/screenshots

@@ -22,7 +22,9 @@ project = "Internet Offending Module"
 author = "Internet Offending Module curriculum team"
 copyright = "2026, " + author
 # The one source of the version is the VERSION file at the top of the repository.
-release = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+# A missing or malformed VERSION is reported by _ext/versioning.py, naming the file.
+release = ((ROOT / "VERSION").read_text(encoding="utf-8", errors="replace").strip()
+           if (ROOT / "VERSION").is_file() else "")
 version = release
 
 # -- General -----------------------------------------------------------------
@@ -30,8 +32,14 @@ version = release
 extensions = [
     "myst_parser",
     "sphinx_design",
+    # Local: author-year bibliography and citations (before sphinxcontrib.bibtex, which uses them).
+    "bibliography_style",
     "sphinxcontrib.bibtex",
     "sphinxcontrib.mermaid",
+    # Local: a page or .bib file saved wrongly is a warning with its line, not a crash.
+    "source_checks",
+    # Local: the pages that warned are read again by the next build, so it fails again.
+    "stay_failed",
     # Local: renders every Mermaid diagram once, at build time, into a cache.
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
@@ -40,10 +48,20 @@ extensions = [
     "programme_wording",
     # Local: the words the manual no longer uses, checked on every page.
     "terminology",
+    # Local: every bibliography entry is cited somewhere, or the build fails.
+    "unused_references",
+    # Local: where each handout goes afterwards (front matter `destination`), and boxes to tick.
+    "handout_sheet",
+    # Local: pictures beside key points and cut-out cards (Mulberry symbols), with their checks.
+    "symbols",
+    # Local: each handout's readability, reported by every build, with the declared limits.
+    "readability",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
-    # Local: search snippets from file:// (page texts in _static/search-texts.js).
-    "offline_search",
+    # Local: the search, one entry a section, ranked, with synonyms, from file:// too.
+    "section_search",
+    # Local: the facilitator training course (units, schedule, knowledge checks, role plays).
+    "training",
     # Local: the sidebar lists the manual's parts and the pages of the part being read.
     "sidebar_tree",
 ]
@@ -55,7 +73,9 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 # No warning is tolerated; a warning that must be, goes here with its reason,
 # and tests/test_build.py checks that each entry carries a comment.
-suppress_warnings: list[str] = []
+suppress_warnings: list[str] = [
+    "myst.topmatter",  # curriculum.py reports bad front matter once, with its line and what to do
+]
 
 # -- MyST --------------------------------------------------------------------
 
@@ -71,8 +91,12 @@ myst_heading_anchors = 0
 
 # Relative to this file, not to docs/.
 bibtex_bibfiles = ["docs/reference/references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+# _ext/bibliography_style.py: entries are labelled and cited "(Author, year)",
+# a and b telling apart two of the same author and year; titles keep their
+# capitals; every citation links to its entry, "cite-KEY".
+bibtex_default_style = "manual-author-year"
+bibtex_reference_style = "label-round"
+bibtex_cite_id = "cite-{key}"
 
 # -- sphinxcontrib-mermaid ---------------------------------------------------
 
@@ -114,6 +138,20 @@ mermaid_build_cache = str(ROOT / ".cache" / "mermaid")
 # Release sections ("## 1.0.0 — 2026-11-25") say which versions were released, and when.
 versioning_changelog = str(ROOT / "CHANGELOG.md")
 
+# -- section_search (local) -------------------------------------------------
+
+# Synonyms and the common words a question leaves out: _ext/search-words.toml.
+# How much a section's matches count, by "docname#anchor" pattern: a facilitator's
+# question is answered by the guide and the reference, not by the easy-read
+# handouts (written for group members), the short glossary entries (each links
+# to its full section) or the change history (which repeats every page's words).
+section_search_weights = {
+    "changelog#*": 0.3,
+    "exercises/*#handout": 0.5,
+    "reference/glossary#term-*": 0.7,
+    "facilitator-guide/*": 1.2,
+}
+
 # -- HTML --------------------------------------------------------------------
 
 html_theme = "furo"
@@ -122,6 +160,8 @@ templates_path = ["_templates"]
 html_title = f"{project} {release}"
 html_static_path = ["_static"]
 html_css_files = ["manual.css"]
+# The revision bar's height for the sticky bar, and the contents list's marker of the section in view.
+html_js_files = ["page-navigation.js"]
 html_theme_options = {
     # Shows furo's announcement bar; _templates/page.html fills it with the revision line.
     "announcement": "revision",

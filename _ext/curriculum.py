@@ -17,32 +17,107 @@ What this adds:
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_FILE = Path(__file__).with_name("page-kinds.toml")
 
 
-def load_schema(path: Path = SCHEMA_FILE) -> dict:
-    """Read the declared page kinds; a malformed file stops the build with its name."""
+#: What the checks use while page-kinds.toml cannot be read: no page kinds, nothing checked.
+FALLBACK_SCHEMA = {"labels": {}, "kind": {}, "handout": {"max_words": 15, "allowed_capitals": []},
+                   "unreadable": True}
+_schemas: dict[tuple[str, int], tuple[dict, list]] = {}
+#: The sections the checks of these two kinds name, besides every kind's folder, headings and fields.
+KIND_SECTIONS = {"topic": ("aims_section", "exercise_links_section"),
+                 "exercise": ("topic_links_section", "handout_section")}
+
+
+def read_schema(path: Path = SCHEMA_FILE) -> tuple[dict, list[tuple[int | None, str]]]:
+    """The declared page kinds, and the mistakes in the file as (line, message).
+
+    A kind or label rule with a mistake is left out; a file that cannot be read
+    at all gives FALLBACK_SCHEMA.  The build reports the mistakes once
+    (``on_builder_inited``); every caller gets a schema it can use.
+    """
     try:
-        schema = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise RuntimeError(f"{path}: cannot read the page-kind schema: {error}") from error
-    for kind, spec in schema.get("kind", {}).items():
-        for key in ("headings", "fields"):
-            if key not in spec:
-                raise RuntimeError(f"{path}: [kind.{kind}] has no '{key}'")
-    return schema
+        key = (str(path), path.stat().st_mtime_ns)
+    except OSError as error:
+        return copy.deepcopy(FALLBACK_SCHEMA), [(None, f"cannot read the page-kind rules ({error.strerror})")]
+    if key not in _schemas:
+        _schemas[key] = _parse_schema(path)
+    return _schemas[key]
+
+
+def load_schema(path: Path = SCHEMA_FILE) -> dict:
+    """The declared page kinds (see read_schema): never raises on a mistake in the file."""
+    return read_schema(path)[0]
+
+
+def _parse_schema(path: Path) -> tuple[dict, list[tuple[int | None, str]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        return copy.deepcopy(FALLBACK_SCHEMA), [(line, "the file is not saved as UTF-8: save it again as UTF-8")]
+    try:
+        schema = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"at line (\d+)", str(error))
+        return copy.deepcopy(FALLBACK_SCHEMA), [(int(found[1]) if found else None,
+                                  f"not valid TOML ({error}): correct it there; a table is written "
+                                  "[kind.NAME] and a value NAME = \"text\", NAME = 10 or NAME = [\"a\", \"b\"]")]
+    problems = []
+    kinds = schema.get("kind", {})
+    for kind, spec in list(kinds.items() if isinstance(kinds, dict) else []):
+        line = _toml_line(text, rf"\[kind\.{re.escape(kind)}\]")
+        wanted = [("folder", str), ("headings", list), ("fields", dict)]
+        wanted += [(key, str) for key in KIND_SECTIONS.get(kind, ())]
+        missing = [k for k, t in wanted if not isinstance(spec.get(k) if isinstance(spec, dict) else None, t)]
+        if missing:
+            problems.append((line, f"[kind.{kind}] needs {', '.join(repr(m) for m in missing)} "
+                                   "(see the other kinds in this file for what each holds): "
+                                   "the pages of this kind are not checked until it has them"))
+            del kinds[kind]
+    labels = schema.get("labels", {})
+    for folder, rule in list(labels.items() if isinstance(labels, dict) else []):
+        if not (isinstance(rule, dict) and isinstance(rule.get("prefix"), str) and isinstance(rule.get("index"), str)):
+            problems.append((_toml_line(text, rf"^\s*\"?{re.escape(folder)}\"?\s*="),
+                             f"the label rule for '{folder}' must be {{ prefix = \"...\", index = \"...\" }}"))
+            del labels[folder]
+    for key, default in FALLBACK_SCHEMA.items():
+        if not isinstance(default, dict):
+            continue
+        if not isinstance(schema.get(key), dict):
+            if key in schema:
+                problems.append((_toml_line(text, rf"^\s*\[?{key}\b"), f"'{key}' must be a table, [{key}]"))
+            schema[key] = copy.deepcopy(default)
+    handout_rules = schema["handout"]
+    if not (isinstance(handout_rules.get("max_words"), int) and isinstance(handout_rules.get("allowed_capitals", []), list)):
+        problems.append((_toml_line(text, r"^\s*\[handout\]"),
+                         "[handout] needs max_words = a whole number, and allowed_capitals = a list of words"))
+        schema["handout"] = {**handout_rules, **copy.deepcopy(FALLBACK_SCHEMA["handout"])}
+    return schema, problems
+
+
+def _toml_line(text: str, pattern: str) -> int | None:
+    """The line of page-kinds.toml that *pattern* first matches."""
+    found = re.search(pattern, text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 # -- nodes -------------------------------------------------------------------
@@ -60,11 +135,13 @@ class topic_overview(nodes.General, nodes.Element):
     """Placeholder for the generated list of topics, aims and exercises."""
 
 
+@guarded
 def visit_handout_html(self, node: handout) -> None:
     self.body.append(self.starttag(node, "section", CLASS="handout", **{"aria-label": node["title"]}))
     self.body.append(f'<p class="handout-title">{self.encode(node["title"])}</p>\n')
 
 
+@guarded
 def depart_handout_html(self, node: handout) -> None:
     version = self.builder.config.release
     self.body.append(
@@ -72,24 +149,34 @@ def depart_handout_html(self, node: handout) -> None:
     )
 
 
+@guarded
 def visit_handout_latex(self, node: handout) -> None:
     # A page of its own, in 14.4 pt (\Large at an 11 pt base), no italics.
     self.body.append("\n\\clearpage\n\\begingroup\\Large\\sffamily\\raggedright\n"
                      f"\\section*{{{self.encode(node['title'])}}}\n")
 
 
+@guarded
 def depart_handout_latex(self, node: handout) -> None:
     version = self.encode(self.builder.config.release)
     self.body.append(f"\n\\vfill{{\\normalsize Internet Offending Module, version {version}}}\n"
                      "\\endgroup\n\\clearpage\n")
 
 
-def visit_plain(self, node) -> None:
-    pass
+class LowerHandouts(SphinxPostTransform):
+    """For builders with no visitor of their own (text, man, Texinfo): a handout
+    becomes a container that starts with its title, nodes every builder writes."""
 
+    default_priority = 200
+    formats = ("text", "man", "texinfo")
 
-def depart_plain(self, node) -> None:
-    pass
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(handout)):
+            block = nodes.container(classes=["handout"])
+            block.source, block.line = node.source, node.line
+            block += nodes.rubric(node["title"], node["title"])
+            block += node.children
+            node.replace_self(block)
 
 
 # -- directives --------------------------------------------------------------
@@ -102,6 +189,7 @@ class HandoutDirective(SphinxDirective):
     final_argument_whitespace = True
     has_content = True
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = handout(title=self.arguments[0])
         self.set_source_info(node)
@@ -112,6 +200,7 @@ class HandoutDirective(SphinxDirective):
 class SessionPlanDirective(SphinxDirective):
     """``{session-plan}``: the table of this topic's exercises, filled in later."""
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = session_plan()
         self.set_source_info(node)
@@ -121,6 +210,7 @@ class SessionPlanDirective(SphinxDirective):
 class TopicOverviewDirective(SphinxDirective):
     """``{topic-overview}``: every topic with its aims and exercises, filled in later."""
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         node = topic_overview()
         self.set_source_info(node)
@@ -133,33 +223,54 @@ WORD = re.compile(r"[A-Za-z0-9'’-]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def read_front_matter(path) -> tuple[dict, dict]:
+def read_front_matter(path, docname: str | None = None) -> tuple[dict, dict]:
     """The page's YAML front matter with its real types, and each field's line.
 
     (MyST turns non-string values into JSON strings in the metadata, so the
-    types the schema checks are read from the file itself.)
+    types the schema checks are read from the file itself.)  A mistake in it
+    is a warning at its line; the page then counts as having no front matter.
     """
+    data, lines, _ = _front_matter(path, docname)
+    return data, lines
+
+
+def _front_matter(path, docname: str | None = None) -> tuple[dict, dict, bool]:
+    """(fields, their lines, whether the front matter could be read)."""
     import yaml
 
-    text = Path(path).read_text(encoding="utf-8")
+    location = docname or str(path)
+    text = Path(path).read_text(encoding="utf-8", errors="replace")  # an encoding mistake is reported elsewhere
     if not text.startswith("---"):
-        return {}, {}
-    end = text.find("\n---", 3)
-    block = text[3:end] if end != -1 else ""
+        return {}, {}, True
+    end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.M)
+    if end is None:
+        _warn(location, 1, "front-matter",
+              "the front matter that starts on line 1 has no closing '---' line: add one after its last field")
+        return {}, {}, False
+    block = text[3:3 + end.start()]
     try:
-        data = yaml.safe_load(block) or {}
+        data = yaml.safe_load(block)
         tree = yaml.compose(block)
     except yaml.YAMLError as error:
-        logger.warning("front matter is not valid YAML: %s [front-matter]", error,
-                       location=(str(path), 1), type="curriculum", subtype="front-matter")
-        return {}, {}
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        _warn(location, line, "front-matter",
+              f"front matter is not valid YAML ({problem}): write one field a line as 'name: value', "
+              "a list as [first, second], and quote a value that holds a colon")
+        return {}, {}, False
+    if data is None:
+        return {}, {}, True
     if not isinstance(data, dict):
-        return {}, {}
+        _warn(location, 2, "front-matter",
+              "front matter must be fields, one a line as 'name: value' "
+              f"(found {type(data).__name__} {str(data)[:40]!r})")
+        return {}, {}, False
     lines = {}
     for key, _ in getattr(tree, "value", []):
         # The block starts just after the opening "---" (line 1), so its line 0 is line 1.
         lines[key.value] = key.start_mark.line + 1
-    return data, lines
+    return data, lines, True
 
 
 def _store(env) -> dict:
@@ -253,6 +364,7 @@ def _ancestors(node: nodes.Node):
         node = node.parent
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Note the page's label, headings, links, terms and handouts for the checks."""
     env = app.env
@@ -260,10 +372,13 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     schema = _schema(app)
     page = {"kind": _kind_for(schema, docname), "label": None, "title": "", "headings": [],
             "more_titles": [], "refs": [], "terms": [], "aims": [], "handouts": [], "handout_problems": [],
-            "metadata": {}, "field_lines": {}}
+            "metadata": {}, "field_lines": {}, "front_matter_ok": True, "problem": None}
+    path = env.doc2path(docname)
+    metadata, field_lines, page["front_matter_ok"] = _front_matter(path, docname)
     if page["kind"] is not None:
-        page["metadata"], page["field_lines"] = read_front_matter(env.doc2path(docname))
+        page["metadata"], page["field_lines"] = metadata, field_lines
     top = next(iter(doctree.findall(nodes.section)), None)
+    page["problem"] = _page_problem(docname, path, top)
     if top is not None:
         page["title"] = _section_title(top)
         # A "(label)=" line leaves a target pointing at the section that follows
@@ -292,13 +407,60 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     for node in doctree.findall(handout):
         page["handouts"].append((_enclosing_section(node), node.line))
         page["handout_problems"].extend(_handout_problems(node, schema["handout"]))
+    page["bad_terms"] = _check_glossaries(docname, path, doctree)
     _store(env)[docname] = page
 
 
+def _page_problem(docname: str, path, top: nodes.section | None) -> str | None:
+    """Warn about a page with no title (or nothing at all) and return why; None if it has one.
+
+    Such a page is left out of the checks of its headings and label, of the
+    session plans, the topic overview and links, so that one mistake gives one message.
+    """
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    if top is None:
+        if not re.sub(r"^---.*?^---\s*$|\(\S+\)=", "", text, flags=re.S | re.M).strip():
+            _warn(docname, 1, "title", "the page is empty: copy its template from templates/, or remove "
+                                       "the page and its line in the toctree of its folder's index.md")
+            return "empty"
+        _warn(docname, 1, "title", "the page has no title: add the title line '# Title' after its label line")
+        return "no title"
+    line = top[0].line if top.children else None
+    lines = text.splitlines()
+    if line and 0 < line <= len(lines) and lines[line - 1].lstrip().startswith("##"):
+        _warn(docname, line, "title",
+              f"the page has no '#' title (its first heading, {_section_title(top)!r}, is a "
+              "'##' section): add the title line '# Title' after its label line")
+        return "no title"
+    return None
+
+
+def _check_glossaries(docname: str, path, doctree: nodes.document) -> list[str]:
+    """A glossary term needs a definition: a term with none is a badly indented one.
+
+    Returns the terms of entries with no definition, in lower case."""
+    bad = []
+    for glossary in doctree.findall(addnodes.glossary):
+        for item in glossary.findall(nodes.definition_list_item):
+            definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+            if definition is not None and definition.astext().strip():
+                continue
+            terms = [c for c in item.children if isinstance(c, nodes.term)]
+            names = ", ".join(repr(t.astext()) for t in terms) or "a term"
+            line = (terms[0].line or _term_line(path, terms[0].astext())) if terms else item.line
+            _warn(docname, line, "glossary",
+                  f"glossary entry {names} has no definition: write each term on a line of its own, "
+                  "and its definition on the next line, indented by two spaces")
+            bad += [t.astext().lower() for t in terms]
+    return bad
+
+
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "curriculum_pages", {})
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
@@ -310,6 +472,7 @@ def _shown_in(page: dict | None) -> set[str]:
     return {t.lower() for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
 
 
+@guarded(default=list)
 def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Note what changed, and the topics its exercises were shown in before; nothing more is re-read."""
     env.curriculum_changed = set(added) | set(changed) | set(removed)
@@ -317,6 +480,7 @@ def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     return []
 
 
+@guarded(default=list)
 def on_get_updated(app: Sphinx, env) -> list[str]:
     """Write again the pages whose generated views show pages that changed.
 
@@ -352,20 +516,45 @@ def _check_fields(docname: str, page: dict, spec: dict) -> None:
             continue
         value = meta[field]
         if isinstance(expected, list):
-            ok, wanted = value in expected, "one of " + ", ".join(expected)
+            ok, wanted = value in expected, "one of " + ", ".join(map(str, expected))
         elif expected == "int":
             ok, wanted = isinstance(value, int) and not isinstance(value, bool) and value > 0, "a whole number of minutes"
+        elif expected == "minutes":  # may be 0, e.g. no break
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            wanted = "a whole number of minutes, 0 or more"
         elif expected == "list":
             ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
             wanted = "a list of labels, e.g. [mod-triggers]"
-        else:
+        elif expected == "str":
             ok, wanted = isinstance(value, str) and bool(value.strip()), "text"
+        else:
+            _unknown_field_type(page["kind"], field, expected)
+            continue
         if not ok:
             _warn(docname, lines.get(field, 1), "front-matter",
                   f"front matter field '{field}' is {value!r}: it must be {wanted}")
     if meta.get("kind") not in (None, page["kind"]):
         _warn(docname, lines.get("kind", 1), "front-matter",
               f"front matter says kind '{meta.get('kind')}', but pages in this folder are '{page['kind']}' pages")
+
+
+_reported_types: set[tuple] = set()
+
+
+def _unknown_field_type(kind: str, field: str, expected) -> None:
+    """A field type in page-kinds.toml that _check_fields does not know: reported once, at its line."""
+    if (kind, field, str(expected)) in _reported_types:
+        return
+    _reported_types.add((kind, field, str(expected)))
+    text = SCHEMA_FILE.read_text(encoding="utf-8", errors="replace")
+    table = re.search(rf"^\s*\[kind\.{re.escape(kind)}\.fields\]", text, re.M)
+    found = re.compile(rf"^\s*\"?{re.escape(field)}\"?\s*=", re.M).search(text, table.end() if table else 0)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    logger.warning("[kind.%s.fields] %s = %r is not a field type the build knows: use \"str\" (text), "
+                   "\"int\" (a whole number), \"list\" (a list of labels), or a list of the values "
+                   "allowed, such as [\"group\", \"pairs\"] [page-kinds]", kind, field, expected,
+                   location=f"{SCHEMA_FILE}:{line}" if line else str(SCHEMA_FILE),
+                   type="curriculum", subtype="page-kinds")
 
 
 def _check_headings(docname: str, page: dict, spec: dict) -> None:
@@ -399,7 +588,7 @@ def _section_line(page: dict, section: str) -> int | None:
 def _term_line(path: str, term: str) -> int | None:
     """Line where a glossary *term* is defined: the first line after a glossary
     directive that holds the term alone (Sphinx keeps only its offset inside the directive)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     start = next((i for i, line in enumerate(lines) if "{glossary}" in line), None)
     if start is None:
         return None
@@ -417,15 +606,23 @@ def _expected_label(docname: str, labels: dict) -> str:
     return rule["index"] if name == "index" else rule["prefix"] + name
 
 
+@guarded
 def on_check_consistency(app: Sphinx, env) -> None:
     schema = _schema(app)
+    if schema.get("unreadable"):
+        return  # page-kinds.toml cannot be read: its one message says so, and nothing is checked
     pages = _store(env)
     std = env.domains.standard_domain
     label_doc = {label: doc for label, (doc, _, _) in std.labels.items()}
     topics_of: dict[str, list[str]] = {}
     for docname, page in sorted(pages.items()):
+        if page.get("problem"):
+            continue  # no title, or empty: reported when it was read; the rest would follow from it
         expected = _expected_label(docname, schema["labels"])
-        if expected and page["label"] != expected and docname != "changelog":
+        if expected and page["label"] is None and docname != "changelog":
+            _warn(docname, page.get("title_line"), "label",
+                  f"the page has no label: put the line ({expected})= above its title")
+        elif expected and page["label"] != expected and docname != "changelog":
             _warn(docname, page.get("title_line"), "label",
                   f"page label is {page['label']!r}: a page in this folder starts with ({expected})=")
         sections = sorted(page["headings"] + page["more_titles"], key=lambda h: h[1] or 0)
@@ -437,10 +634,11 @@ def on_check_consistency(app: Sphinx, env) -> None:
         for line, problem in page["handout_problems"]:
             _warn(docname, line, "easy-read", problem)
         kind = page["kind"]
-        if kind is None:
+        spec = schema["kind"].get(kind) if kind is not None else None
+        if spec is None:
             continue
-        spec = schema["kind"][kind]
-        _check_fields(docname, page, spec)
+        if page.get("front_matter_ok", True):
+            _check_fields(docname, page, spec)
         _check_headings(docname, page, spec)
         if kind == "exercise":
             section = spec["handout_section"]
@@ -455,6 +653,8 @@ def on_check_consistency(app: Sphinx, env) -> None:
                       f"(found {len(page['handouts'])}, {len(inside)} there)")
             topics = page["metadata"].get("topic")
             for label in topics if isinstance(topics, list) else []:
+                if not isinstance(label, str):
+                    continue  # reported by the front-matter check
                 target = label_doc.get(label.lower())
                 if target is None or pages.get(target, {}).get("kind") != "topic":
                     _warn(docname, page["field_lines"].get("topic", 1), "exercise-topic",
@@ -466,17 +666,19 @@ def on_check_consistency(app: Sphinx, env) -> None:
                     _warn(docname, _section_line(page, back), "exercise-backlink",
                           f"exercise does not link back to its topic: add {{ref}}`{label}` to its '{back}' section")
     for docname, page in sorted(pages.items()):
-        if page["kind"] != "topic":
+        if page["kind"] != "topic" or page.get("problem"):
             continue
         section = schema["kind"]["topic"]["exercise_links_section"]
         linked = {r[1] for r in page["refs"] if r[2] == section}
         for exercise in topics_of.get(docname, []):
             label = pages[exercise]["label"]
-            if label not in linked:
+            if label is not None and label not in linked:
                 _warn(docname, _section_line(page, section), "topic-exercise-link",
                       f"topic page does not link its exercise: add {{ref}}`{label}` to its '{section}' section")
     defined = {name: docname for (kind, name), (docname, _) in std.objects.items() if kind == "term"}
     used = {term for page in pages.values() for term in page["terms"]}
+    # A term with no definition is reported as such (see _check_glossaries).
+    used |= {term for page in pages.values() for term in page.get("bad_terms", [])}
     for term, docname in sorted(defined.items()):
         if term.lower() in used:
             continue
@@ -488,11 +690,19 @@ def on_check_consistency(app: Sphinx, env) -> None:
 
 
 def _link(app: Sphinx, fromdoc: str, todoc: str, text: str) -> nodes.Node:
+    """A link to *todoc*'s label; plain text while the page has none (its own warning says so)."""
     from sphinx.util.nodes import make_refnode
 
-    label = _store(app.env)[todoc]["label"]
-    _, anchor, _ = app.env.domains.standard_domain.labels[label]
-    return make_refnode(app.builder, fromdoc, todoc, anchor, nodes.inline(text, text), text)
+    label = _store(app.env).get(todoc, {}).get("label")
+    target = app.env.domains.standard_domain.labels.get(label) if label else None
+    if target is None:
+        return nodes.inline(text, text)
+    return make_refnode(app.builder, fromdoc, todoc, target[1], nodes.inline(text, text), text)
+
+
+def _shown(page: dict) -> bool:
+    """Whether a page can appear in the generated views: it has a title and a label."""
+    return not page.get("problem") and bool(page.get("label"))
 
 
 def _exercises_of(app: Sphinx, topic_doc: str) -> list[str]:
@@ -501,8 +711,8 @@ def _exercises_of(app: Sphinx, topic_doc: str) -> list[str]:
     found = []
     for docname in sorted(pages):
         page = pages[docname]
-        topics = page["metadata"].get("topic") if page["kind"] == "exercise" else None
-        if isinstance(topics, list) and label in [t.lower() for t in topics]:
+        topics = page["metadata"].get("topic") if page["kind"] == "exercise" and _shown(page) else None
+        if isinstance(topics, list) and label in [t.lower() for t in topics if isinstance(t, str)]:
             found.append(docname)
     return _in_toctree_order(app, found)
 
@@ -534,7 +744,7 @@ def _session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
     exercises = _exercises_of(app, topic)
     if not exercises:
         return nodes.paragraph(text="This topic has no group exercise of its own.")
-    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[topic]['label']}"])
+    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[topic]['label'] or topic.replace('/', '-')}"])
     group = nodes.tgroup(cols=3)
     table += group
     for width in (60, 20, 20):
@@ -555,7 +765,8 @@ def _session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
     total = 0
     for exercise in exercises:
         meta = pages[exercise]["metadata"]
-        minutes = meta.get("time") if isinstance(meta.get("time"), int) else 0
+        time = meta.get("time")
+        minutes = time if isinstance(time, int) and not isinstance(time, bool) else 0
         total += minutes
         para = nodes.paragraph()
         para += _link(app, docname, exercise, pages[exercise]["title"])
@@ -569,7 +780,7 @@ def _session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
 
 def _topic_overview(app: Sphinx, docname: str) -> nodes.Node:
     pages = _store(app.env)
-    topics = _in_toctree_order(app, [d for d, p in pages.items() if p["kind"] == "topic"])
+    topics = _in_toctree_order(app, [d for d, p in pages.items() if p["kind"] == "topic" and _shown(p)])
     container = nodes.container(classes=["topic-overview"])
     for topic in topics:
         page = pages[topic]
@@ -597,6 +808,7 @@ def _topic_overview(app: Sphinx, docname: str) -> nodes.Node:
     return container
 
 
+@guarded
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     # *docname* is the page being written (for LaTeX, the whole manual); the page
     # a directive was written on is known from its source file.
@@ -604,7 +816,8 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     for node in list(doctree.findall(session_plan)):
         owner = app.env.path2doc(node.source) or docname
         if pages.get(owner, {}).get("kind") != "topic":
-            _warn(owner, node.line, "session-plan", "the session-plan directive belongs on topic pages")
+            if not _schema(app).get("unreadable"):  # else no page has a kind: its one message says why
+                _warn(owner, node.line, "session-plan", "the session-plan directive belongs on topic pages")
             node.parent.remove(node)
             continue
         node.replace_self(_session_plan(app, docname, owner))
@@ -612,10 +825,23 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         node.replace_self(_topic_overview(app, docname))
 
 
+@guarded
+def on_builder_inited(app: Sphinx) -> None:
+    """Read page-kinds.toml once, before any page, and report each mistake in it with its line."""
+    schema, problems = read_schema(SCHEMA_FILE)
+    app.curriculum_schema = schema
+    for line, message in problems:
+        logger.warning("%s [page-kinds]", message, location=f"{SCHEMA_FILE}:{line}" if line else str(SCHEMA_FILE),
+                       type="curriculum", subtype="page-kinds")
+
+
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
+    # HTML and LaTeX have their own visitors; other builders get plain nodes (LowerHandouts).
     app.add_node(handout, html=(visit_handout_html, depart_handout_html),
-                 latex=(visit_handout_latex, depart_handout_latex),
-                 text=(visit_plain, depart_plain))
+                 latex=(visit_handout_latex, depart_handout_latex))
+    app.add_post_transform(LowerHandouts)
+    app.connect("builder-inited", on_builder_inited)
     app.add_directive("handout", HandoutDirective)
     app.add_directive("session-plan", SessionPlanDirective)
     app.add_directive("topic-overview", TopicOverviewDirective)
@@ -627,4 +853,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
     # env_version: bump when the data kept in the environment changes shape.
-    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,6 +11,7 @@ it keeps:
 * HTML gets the SVG inline, as an image with ``role="img"``, a ``<title>``
   from the caption and a ``<desc>`` from the alt text; no mermaid.js is loaded;
 * LaTeX gets a vector PDF cropped to the diagram (``--pdfFit``);
+* text, man pages and Texinfo get the diagram's text alternative;
 * a diagram with a syntax error is a warning naming the file, the line and
   the diagram's caption, with mermaid's own parse message.
 """
@@ -33,6 +34,8 @@ from sphinx.util import logging
 from sphinx.util.nodes import set_source_info
 from sphinxcontrib.mermaid import Mermaid, mermaid
 
+from guard import guarded
+
 logger = logging.getLogger(__name__)
 
 #: a decimal number with more digits than the page needs
@@ -45,6 +48,7 @@ FORMATS = {"html": "svg", "latex": "pdf"}
 class LocatedMermaid(Mermaid):
     """sphinxcontrib-mermaid's directive, with the directive's own line on its nodes."""
 
+    @guarded(default=list)
     def run(self, **kwargs):
         result = super().run(**kwargs)
         for node in result:
@@ -67,6 +71,7 @@ def _diagram_info(node: mermaid) -> tuple[str, int | None, str]:
     return holder.source or node.source or "", holder.line or node.line, caption
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Check each diagram's caption and alt text, and note it for rendering."""
     env = app.env
@@ -85,12 +90,25 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
                 f"'{caption}'" if caption else "", location=location, type="mermaid", subtype="alt",
             )
         node["mermaid_caption"] = caption
-        found.append({"code": node["code"], "line": line, "caption": caption})
+        found.append({"code": node["code"], "line": line, "caption": caption,
+                      "code_line": _code_line(env.doc2path(env.docname), line, node["code"])})
     diagrams = _store(env)
     if found:
         diagrams[env.docname] = found
     else:
         diagrams.pop(env.docname, None)
+
+
+def _code_line(path, line: int | None, code: str) -> int | None:
+    """The line of the page on which the diagram's code starts (after the fence and its options)."""
+    if not line or not code.strip():
+        return None
+    first = code.strip().splitlines()[0].strip()
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    for number in range(line, min(len(lines), line + 40)):
+        if lines[number].strip() == first:
+            return number + 1
+    return None
 
 
 def _store(env) -> dict:
@@ -99,10 +117,12 @@ def _store(env) -> dict:
     return env.mermaid_build_diagrams
 
 
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "mermaid_build_diagrams", {})
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
@@ -166,8 +186,7 @@ class Renderer:
                 "".join(f"```mermaid\n{d['code']}\n```\n\n" for d in wanted), encoding="utf-8"
             )
             jobs = max(1, min(len(wanted), os.cpu_count() or 1))
-            subprocess.run(self._command(tmp, fmt, source, tmp / "out.md", jobs),
-                           capture_output=True, text=True, check=False)
+            _run(self._command(tmp, fmt, source, tmp / "out.md", jobs), BATCH_TIMEOUT)
             failures = []
             for number, diagram in enumerate(wanted, start=1):
                 produced = tmp / f"out-{number}.{fmt}"
@@ -175,10 +194,9 @@ class Renderer:
                     # Not reached, or broken: render it alone to get its own message.
                     single = tmp / f"single-{number}.mmd"
                     single.write_text(diagram["code"], encoding="utf-8")
-                    done = subprocess.run(self._command(tmp, fmt, single, produced, 1),
-                                          capture_output=True, text=True, check=False)
-                    if done.returncode != 0 or not produced.is_file():
-                        failures.append((diagram, _first_error(done.stderr + done.stdout)))
+                    returncode, output = _run(self._command(tmp, fmt, single, produced, 1), SINGLE_TIMEOUT)
+                    if returncode != 0 or not produced.is_file():
+                        failures.append((diagram, _first_error(output)))
                         continue
                 target = self.path(diagram["code"], fmt)
                 partial = target.with_suffix(f".{os.getpid()}.part")
@@ -187,17 +205,34 @@ class Renderer:
         return failures
 
 
+#: Seconds mermaid-cli may take: for all the diagrams at once, and for one alone.
+BATCH_TIMEOUT, SINGLE_TIMEOUT = 900, 120
+
+
+def _run(command: list[str], timeout: int) -> tuple[int, str]:
+    """Run mermaid-cli; (exit status, output).  A browser that hangs is stopped, never waited for."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 1, f"mermaid-cli did not finish within {timeout} seconds"
+    return done.returncode, done.stderr + done.stdout
+
+
 def _first_error(output: str) -> str:
-    """The useful part of mermaid-cli's error output: the parse message."""
+    """The useful part of mermaid-cli's error output: the parse message, without the stack."""
     lines = [line for line in output.splitlines() if line.strip()]
     keep = []
     for line in lines:
-        if line.lstrip().startswith("at ") or "puppeteer" in line:
+        if line.lstrip().startswith("at ") or "puppeteer" in line or "://" in line:
             break
         keep.append(line)
     return "\n".join(keep[:6]) or "mermaid-cli failed with no message"
 
 
+DIAGRAM_LINE = re.compile(r"on line (\d+)")
+
+
+@guarded
 def on_env_updated(app: Sphinx, env) -> None:
     """Render, in one batch, the diagrams this builder needs and the cache lacks."""
     fmt = FORMATS.get(app.builder.format)
@@ -207,20 +242,35 @@ def on_env_updated(app: Sphinx, env) -> None:
     app.mermaid_renderer = renderer
     needed: dict[str, dict] = {}
     total = 0
-    for docname, diagrams in sorted(_store(env).items()):
-        for diagram in diagrams:
-            total += 1
-            if not renderer.path(diagram["code"], fmt).is_file():
-                needed.setdefault(diagram["code"], dict(diagram, docname=docname))
+    try:
+        for docname, diagrams in sorted(_store(env).items()):
+            for diagram in diagrams:
+                total += 1
+                if not renderer.path(diagram["code"], fmt).is_file():
+                    needed.setdefault(diagram["code"], dict(diagram, docname=docname))
+    except FileNotFoundError as error:  # node_modules missing: the set-up, not a page
+        logger.warning("%s", error, type="mermaid", subtype="setup")
+        return
     if not needed:
         logger.info("mermaid: %d diagrams, all from the cache; no browser started", total)
         return
     logger.info("mermaid: rendering %d of %d diagrams to %s", len(needed), total, fmt.upper())
-    for diagram, message in renderer.render(list(needed.values()), fmt):
+    try:
+        failures = renderer.render(list(needed.values()), fmt)
+    except FileNotFoundError as error:
+        logger.warning("%s", error, type="mermaid", subtype="setup")
+        return
+    for diagram, message in failures:
+        # Mermaid counts lines from the diagram's first line of code: point at the page's line.
+        found = DIAGRAM_LINE.search(message)
+        line = diagram["line"]
+        if found and diagram.get("code_line"):
+            line = diagram["code_line"] + int(found[1]) - 1
         logger.warning(
-            "Mermaid diagram '%s' could not be rendered:\n%s",
+            "Mermaid diagram '%s' could not be rendered: correct its code on this line "
+            "(mermaid counts from the diagram's first line):\n%s",
             diagram["caption"] or "(no caption)", message,
-            location=(diagram["docname"], diagram["line"]), type="mermaid", subtype="syntax",
+            location=(diagram["docname"], line), type="mermaid", subtype="syntax",
         )
 
 
@@ -229,6 +279,7 @@ def _cached(self, node: mermaid, fmt: str) -> Path | None:
     return path if path.is_file() else None
 
 
+@guarded
 def html_visit_mermaid(self, node: mermaid) -> None:
     """Inline the SVG as an accessible image: role=img, title and desc."""
     path = _cached(self, node, "svg")
@@ -253,6 +304,7 @@ def html_visit_mermaid(self, node: mermaid) -> None:
     raise nodes.SkipNode
 
 
+@guarded
 def latex_visit_mermaid(self, node: mermaid) -> None:
     """Include the cropped vector PDF; Sphinx's macro shrinks it to fit, never enlarges it."""
     path = _cached(self, node, "pdf")
@@ -266,18 +318,28 @@ def latex_visit_mermaid(self, node: mermaid) -> None:
     raise nodes.SkipNode
 
 
+@guarded
+def texinfo_visit_mermaid(self, node: mermaid) -> None:
+    """Texinfo is read as text: the diagram's text alternative, as in text and man pages
+    (sphinxcontrib-mermaid's own visitor would start a browser of its own, and fail)."""
+    self.body.append(f"\n[diagram: {self.escape(node.get('alt') or node.get('mermaid_caption', ''))}]\n")
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.mermaid")
+    app.setup_extension("guard")
     app.add_config_value("mermaid_build_config", {}, "env", types=[dict])
     app.add_config_value("mermaid_build_puppeteer", {}, "env", types=[dict])
     app.add_config_value("mermaid_build_cache", ".cache/mermaid", "env", types=[str])
     app.add_config_value("mermaid_build_node_modules", "node_modules", "env", types=[str])
     app.add_directive("mermaid", LocatedMermaid, override=True)
     app.add_node(mermaid, override=True,
-                 html=(html_visit_mermaid, None), latex=(latex_visit_mermaid, None))
+                 html=(html_visit_mermaid, None), latex=(latex_visit_mermaid, None),
+                 texinfo=(texinfo_visit_mermaid, None))
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge_doc)
     app.connect("env-merge-info", on_merge_info)
     app.connect("env-updated", on_env_updated)
     # env_version: bump when the data kept in the environment changes shape.
-    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -42,6 +42,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from curriculum import load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class ProgrammeWordingDirective(SphinxDirective):
     has_content = True
     option_spec = {"reason": directives.unchanged}
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         title = rules().get("title", "Programme wording, revised")
         box = nodes.admonition(classes=[BOX])
@@ -104,6 +106,7 @@ class SayInsteadDirective(SphinxDirective):
 
     has_content = True
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         block = nodes.container(classes=[INSTEAD])
         self.set_source_info(block)
@@ -123,6 +126,7 @@ def _inside(node: nodes.Node, names: set[str]) -> bool:
     return False
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Where the boxes may go: never inside group-member material; say-instead only in a box."""
     never = set(rules().get("never_inside", []))
@@ -138,6 +142,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.add_directive("programme-wording", ProgrammeWordingDirective)
     app.add_directive("say-instead", SayInsteadDirective)
     app.connect("doctree-read", on_doctree_read)

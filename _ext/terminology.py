@@ -34,6 +34,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from curriculum import SCHEMA_FILE, load_schema
+from guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +157,7 @@ class _Lines:
         return start
 
 
+@guarded
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Note every avoided word on the page with its file and line; reported at the end of reading."""
     env = app.env
@@ -185,15 +187,18 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         env.note_reread()
 
 
+@guarded
 def on_purge_doc(app: Sphinx, env, docname: str) -> None:
     _store(env).pop(docname, None)
 
 
+@guarded
 def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     theirs = getattr(other, "terminology_found", {})
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
+@guarded
 def on_check_consistency(app: Sphinx, env) -> None:
     """Report every avoided word, on every build."""
     for docname, found in sorted(_store(env).items()):
@@ -211,6 +216,7 @@ def on_check_consistency(app: Sphinx, env) -> None:
 class TerminologyListDirective(SphinxDirective):
     """``{terminology-list}``: the declared words, what to use instead, and where they are still right."""
 
+    @guarded(default=list)
     def run(self) -> list[nodes.Node]:
         entries = self.config.terminology_rules.get("avoid", [])
         headers = ("Words to avoid", "Use instead", "Still right in")
@@ -237,6 +243,7 @@ class TerminologyListDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     # The list is read with the pages: a change to it makes Sphinx read every page again.
     app.add_config_value("terminology_rules", rules(), "env", types=frozenset({dict}))
     app.add_directive("terminology-list", TerminologyListDirective)

@@ -4,6 +4,7 @@ build small fixture projects that each break one rule."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from manual_tools import site_pages  # noqa: E402
+from manual_tools import launch, site_pages  # noqa: E402
 DOCS = ROOT / "docs"
 # Where the session's builds go; set MANUAL_TEST_BUILD to keep parallel runs apart.
 BUILD = Path(os.environ.get("MANUAL_TEST_BUILD", ROOT / "_build" / "test"))
@@ -26,6 +27,8 @@ PLAIN = ["--no-color"]
 SHARED_RENDERER = ["-D", f"mermaid_cmd={ROOT / 'node_modules' / '.bin' / 'mmdc'}",
                    "-D", f"mermaid_build_node_modules={ROOT / 'node_modules'}",
                    "-D", f"mermaid_build_cache={ROOT / '.cache' / 'mermaid'}"]
+
+
 
 
 @dataclass
@@ -42,22 +45,51 @@ class Build:
         return self.returncode == 0 and not self.warnings.strip()
 
 
-def sphinx_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -> Build:
-    """Run sphinx-build with the project's conf.py on *srcdir*, strictly."""
+# No build may hang a test run: one that takes longer is stopped, with its workers, and fails.
+BUILD_TIMEOUT = 1200
+
+
+def run_bounded(command: list[str], timeout: float, **options) -> tuple[int, str]:
+    """Run *command* in its own process group; (exit status, stdout and stderr together).
+
+    Past *timeout* seconds the whole group (a parallel build's workers too) is
+    killed and the test fails, saying the command hung."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True, **options)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f"{' '.join(command[:6])} ... did not finish within {timeout} s: it hangs\n{output[-3000:]}")
+    return process.returncode, output
+
+
+def sphinx_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str,
+                 confdir: Path = ROOT, timeout: float = BUILD_TIMEOUT) -> Build:
+    """Run sphinx-build with the project's conf.py (or *confdir*'s) on *srcdir*, strictly."""
     outdir.mkdir(parents=True, exist_ok=True)
     warnings = outdir.parent / f"{outdir.name}-warnings.txt"
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), *STRICT, *PLAIN, "-j", "auto",
+    returncode, output = run_bounded(
+        [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir), *STRICT, *PLAIN, "-j", "auto",
          "-w", str(warnings), *extra, str(srcdir), str(outdir)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        timeout, cwd=confdir,
     )
-    return Build(outdir, done.returncode, done.stdout + done.stderr, warnings.read_text(encoding="utf-8"))
+    text = warnings.read_text(encoding="utf-8") if warnings.is_file() else ""
+    return Build(outdir, returncode, output, text)
 
 
 @pytest.fixture(scope="session")
 def html_build() -> Build:
-    """The real manual, built once, fresh, for the whole session."""
+    """The real manual, built once, fresh, for the whole session.
+
+    With MANUAL_TEST_INCREMENTAL set (`make check`), the last session's build is
+    brought up to date instead, which takes seconds: the pages that warned last
+    time are read again (_ext/stay_failed.py), so its warnings are still whole.
+    """
     outdir = BUILD / "html"
+    if os.environ.get("MANUAL_TEST_INCREMENTAL"):
+        return sphinx_build(DOCS, outdir, "html")
     subprocess.run(["rm", "-rf", str(outdir), str(outdir) + "-warnings.txt"], check=True)
     return sphinx_build(DOCS, outdir, "html", "-E")
 
@@ -66,6 +98,18 @@ def html_build() -> Build:
 def html_pages(html_build: Build) -> dict[str, str]:
     """Every built HTML page, by path relative to the output folder."""
     return {page: (html_build.outdir / page).read_text(encoding="utf-8") for page in site_pages(html_build.outdir)}
+
+
+#: Fixtures that make a test slow, and the mark (pytest.ini) a test that uses one gets.
+MARKED_FIXTURES = {"pdf_build": "pdf", "two_releases": "versions"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test that uses the PDF build or a git history of releases, wherever it is written."""
+    for item in items:
+        for fixture, mark in MARKED_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, mark))
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +124,16 @@ def pdf_build() -> tuple[Build, Path]:
         build.output += make.stdout + make.stderr
         build.returncode = make.returncode
     return build, outdir / "internet-offending-module.pdf"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for the whole session: every browser test module shares it
+    (Playwright's sync API cannot start twice in one process)."""
+    from manual_tools import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -139,9 +139,12 @@ def _one_page_project(tmp_path: Path, text: str = "Text.\n") -> Path:
 
 @pytest.mark.parametrize(("page", "expected"), [
     ("```{mermaid}\n:caption: A broken chain\n:alt: Nothing\n\nflowchart TD\n  A[ --> --> ((\n```\n",
-     r"index\.md:4: WARNING: Mermaid diagram 'A broken chain' could not be rendered:\n.*Parse error"),
+     # mermaid's "line 2" of the diagram is line 9 of the page
+     r"index\.md:9: WARNING: Mermaid diagram 'A broken chain' could not be rendered: correct its code on "
+     r"this line .*:\n.*Parse error"),
     ("See {ref}`mod-nowhere`.\n", r"index\.md:4: WARNING: undefined label: 'mod-nowhere'"),
 ], ids=["broken-diagram", "broken-cross-reference"])  # diagrams without alt or caption: test_rules.py
+@pytest.mark.fixtures
 def test_a_bad_page_fails_the_build_naming_file_and_line(tmp_path: Path, page: str, expected: str) -> None:
     src = _one_page_project(tmp_path, page)
     build = sphinx_build(src, tmp_path / "html")

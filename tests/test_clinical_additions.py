@@ -66,7 +66,7 @@ def _section_text(html_pages: dict[str, str], page: str, heading: str) -> str:
     "a child might get hurt",
     "a crime the police do not know about",
     "my own life is in danger",
-    "break a rule from a court or from probation",
+    "break a rule from a court, probation or the police",
 ])
 def test_consent_sheet_says_honestly_what_must_be_passed_on(html_pages: dict[str, str], exception: str) -> None:
     text = _handout_text(html_pages, CONSENT)
@@ -110,7 +110,7 @@ def test_good_life_plan_is_checked_against_court_rules_and_children(html_pages: 
 
 def test_good_life_plan_handout_holds_the_easy_read_part_on_staying_safe_online(html_pages: dict[str, str]) -> None:
     text = _handout_text(html_pages, GOOD_LIFE)
-    for point in ("Staying safe online", "do not pay", "tell my worker", "under 18"):
+    for point in ("Staying safe online", "do not pay", "tell my offender manager", "under 18"):
         assert point in text, point
 
 

@@ -1,5 +1,6 @@
 """The manual's content: the curriculum lists keep their wording in the HTML and the PDF,
-every topic and exercise is there and linked both ways, the law page is dated and scoped,
+every topic and exercise is there and linked both ways, the law pages are dated, one for each
+jurisdiction of the United Kingdom, chosen by tabs in HTML and all printed in the PDF,
 no page links out except to a DOI, and handouts use no italics.
 
 The lists live in tests/curriculum-lists.toml.  Everything here reads the built
@@ -13,10 +14,12 @@ import re
 import subprocess
 import tomllib
 import unicodedata
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import Build
 
@@ -288,13 +291,82 @@ def test_every_exercise_is_linked_from_at_least_one_topic_page(
     assert unlinked == []
 
 
-# ---------------------------------------------------------------- the law page
+# ---------------------------------------------------------------- the law pages
 
-def test_law_page_shows_last_reviewed_date_and_says_england_and_wales(
+# One page for each jurisdiction of the United Kingdom, by label, and its name.
+JURISDICTIONS = {
+    "ref-law-england-and-wales": "England and Wales",
+    "ref-law-scotland": "Scotland",
+    "ref-law-northern-ireland": "Northern Ireland",
+}
+LAST_REVIEWED = re.compile(r"Last reviewed:? (\d{1,2} [A-Z][a-z]+ \d{4})")
+
+
+@pytest.mark.parametrize("label", JURISDICTIONS)
+def test_each_jurisdiction_has_a_law_page_with_its_own_last_reviewed_date(
+        label: str, pages_by_label: dict[str, tuple[str, MainText]]) -> None:
+    _, content = _page(pages_by_label, label)
+    found = LAST_REVIEWED.search(content.text)
+    assert found, f"{label}: no 'Last reviewed' date"
+    datetime.strptime(found.group(1), "%d %B %Y")  # a real date, e.g. not "31 November 2026"
+    assert f"This page covers the law of {JURISDICTIONS[label]}." in content.text
+
+
+def _law_tab_sets(html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> list:
+    path, _ = _page(pages_by_label, "ref-law")
+    article = BeautifulSoup(html_pages[path], "html.parser").find("article", attrs={"role": "main"})
+    return article.select("div.sd-tab-set")
+
+
+def test_law_overview_shows_one_jurisdiction_at_a_time_in_tabs(
+        html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> None:
+    """The law by jurisdiction, and who manages group members: each a set of three tabs, one open."""
+    tab_sets = _law_tab_sets(html_pages, pages_by_label)
+    assert len(tab_sets) == 2
+    for tab_set in tab_sets:
+        labels = tab_set.find_all("label", class_="sd-tab-label", recursive=False)
+        assert [label.get_text(strip=True) for label in labels] == list(JURISDICTIONS.values())
+        radios = tab_set.find_all("input", attrs={"type": "radio"}, recursive=False)
+        assert [radio.has_attr("checked") for radio in radios] == [True, False, False]
+        # One choice of jurisdiction opens the same tab in both sets (and is remembered).
+        assert {label["data-sync-group"] for label in labels} == {"jurisdiction"}
+        assert [label["data-sync-id"] for label in labels] == [
+            "england-and-wales", "scotland", "northern-ireland"]
+
+
+def test_each_law_tab_links_to_its_jurisdictions_page(
+        html_pages: dict[str, str], pages_by_label: dict[str, tuple[str, MainText]]) -> None:
+    first = _law_tab_sets(html_pages, pages_by_label)[0]
+    contents = first.find_all("div", class_="sd-tab-content", recursive=False)
+    assert len(contents) == len(JURISDICTIONS)
+    for content, label in zip(contents, JURISDICTIONS):
+        hrefs = [a["href"] for a in content.find_all("a", href=True)]
+        assert any(href.endswith(f"#{label}") for href in hrefs), f"the {JURISDICTIONS[label]} tab: {hrefs}"
+
+
+def test_who_manages_group_members_has_its_own_label_for_other_pages(
         pages_by_label: dict[str, tuple[str, MainText]]) -> None:
-    _, content = _page(pages_by_label, "ref-law")
-    assert re.search(r"Last reviewed:? \d{1,2} [A-Z][a-z]+ \d{4}", content.text), "no 'Last reviewed' date"
-    assert "England and Wales" in content.text
+    """ref-law-mappa: MAPPA, PPANI and the police offender manager, linked from the safeguarding guide."""
+    path, content = _page(pages_by_label, "ref-law-mappa")
+    assert path == _page(pages_by_label, "ref-law")[0]
+    for words in ("Multi-agency public protection arrangements (MAPPA)",
+                  "Public Protection Arrangements Northern Ireland (PPANI)", "the police offender manager"):
+        assert words in content.text
+
+
+# Words from each jurisdiction's page, and from the tab of the overview that HTML hides until chosen.
+LAW_IN_PRINT = [
+    "The law in England and Wales", "The law in Scotland", "The law in Northern Ireland",
+    "Civic Government (Scotland) Act 1982", "Sexual Offences (Northern Ireland) Order 2008",
+    "Multi-agency public protection arrangements (MAPPA) in Scotland.",
+    "Public Protection Arrangements Northern Ireland (PPANI).",
+]
+
+
+def test_the_pdf_prints_every_jurisdiction_and_every_tab(pdf_text: str) -> None:
+    missing = [words for words in LAW_IN_PRINT if not contains(pdf_text, words)]
+    assert missing == [], "not in the PDF: " + ", ".join(missing)
+    assert len(LAST_REVIEWED.findall(pdf_text)) >= len(JURISDICTIONS)
 
 
 # ---------------------------------------------------------------- links and handouts

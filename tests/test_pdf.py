@@ -6,8 +6,13 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import DOCS, Build
 from test_build import MERMAID_FENCE
+
+# Every test here reads the PDF manual: `make check` leaves them out (pytest.ini).
+pytestmark = pytest.mark.pdf
 
 A4_POINTS = (595, 842)
 

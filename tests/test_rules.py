@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import DOCS, ROOT, Build, sphinx_build
+from conftest import DOCS, ROOT, SHARED_RENDERER, Build, sphinx_build
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from curriculum import load_schema  # noqa: E402
+
+# Each case builds a fixture project of its own: `make check` leaves them out (pytest.ini).
+pytestmark = pytest.mark.fixtures
 
 # -- the valid fixture project -----------------------------------------------
 
@@ -114,6 +121,7 @@ kind: exercise
 topic: [mod-one-topic]
 time: 30
 format: group
+destination: group-record
 ---
 
 (ex-one-exercise)=
@@ -142,7 +150,8 @@ Keep to feelings and situations.
 ## Handout
 
 :::{handout} My chain
-{octicon}`light-bulb;1.5em` **I can break the chain at any step.**
+{key-point}`think_,_to` **I can break the chain at any step.**
+I can stop and think.
 
 I can talk to a person I trust when I feel low.
 It is OK to ask for help.
@@ -174,6 +183,18 @@ trigger
 ```
 """,
 }
+
+# The fixture's cut-out cards, added to its exercise's Materials by the builds that show them.
+CARDS = """
+:::{cards} Chain cards
+:numbered:
+
+good | I can **stop** and think.
+bad | I keep going.
+:::
+"""
+# The fixture's pictures are the ones templates/exercise-page.md names, so the project always has them.
+PICTURES_ON = ("-D", "pictures_required=1")
 
 TOPIC = "modules/one-topic.md"
 EXERCISE = "exercises/one-exercise.md"
@@ -236,10 +257,18 @@ def assert_fails_with(build: Build, path: Path, line: int | None, message: str, 
 # -- the valid fixture builds cleanly, and its generated views are right ------
 
 
+def write_fixture_with_cards(root: Path) -> Path:
+    """The valid fixture, with cut-out cards in its exercise's Materials."""
+    src = write_fixture(root)
+    edit(src, EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS)
+    return src
+
+
 @pytest.fixture(scope="module")
 def valid_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The valid fixture, with cards, built with every handout needing pictures."""
     root = tmp_path_factory.mktemp("valid")
-    return sphinx_build(write_fixture(root), root / "html")
+    return sphinx_build(write_fixture_with_cards(root), root / "html", "html", *PICTURES_ON)
 
 
 def test_valid_fixture_builds_with_zero_warnings(valid_build: Build) -> None:
@@ -348,6 +377,98 @@ def test_session_plan_and_overview_take_every_exercise_in_toctree_order(tmp_path
     assert _text(exercises) == "Another exercise ; One exercise"
 
 
+# -- pictures beside key points, cards and the symbols' credit ---------------------
+
+
+def _soup(build: Build, page: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((build.outdir / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_a_key_point_is_its_picture_then_its_words(valid_build: Build) -> None:
+    [point] = _soup(valid_build, "exercises/one-exercise.html").select(".handout .key-point")
+    picture, words = [child for child in point.children if getattr(child, "name", None)]
+    assert picture["class"] == ["key-point-picture"] and words["class"] == ["key-point-words"]
+    [image] = picture.find_all("img")
+    assert image["src"] == "../_images/think_%2C_to.svg" and image["alt"] == ""
+    assert " ".join(words.get_text().split()) == "I can break the chain at any step. I can stop and think."
+    assert words.find("strong").get_text() == "I can break the chain at any step."
+
+
+def test_only_the_symbols_in_use_are_copied_into_the_site(valid_build: Build) -> None:
+    images = sorted(p.name for p in (valid_build.outdir / "_images").iterdir())
+    assert images == ["bad.svg", "good.svg", "think_,_to.svg"]
+    for name in images:
+        assert (valid_build.outdir / "_images" / name).read_bytes() == (ROOT / "symbols" / name).read_bytes()
+
+
+def test_cards_are_listed_numbered_each_with_its_symbol(valid_build: Build) -> None:
+    [cards] = _soup(valid_build, "exercises/one-exercise.html").select(".card-set")
+    assert cards["data-card-set"] == "Chain cards"
+    found = [(card.img["src"].rsplit("/", 1)[-1], " ".join(card.select_one(".key-point-words").get_text().split()))
+             for card in cards.select(".key-point")]
+    assert found == [("good.svg", "1. I can stop and think."), ("bad.svg", "2. I keep going.")]
+    assert cards.find_parent("section").find("h2").get_text().strip("¶") == "Materials"
+
+
+def test_the_symbols_credit_ends_each_handout_and_card_set_with_pictures(valid_build: Build) -> None:
+    credit = load_schema()["pictures"]["credit"]
+    page = _soup(valid_build, "exercises/one-exercise.html")
+    for holder in (page.select_one(".handout"), page.select_one(".card-set")):
+        assert [p.get_text() for p in holder.select(".symbol-credit")] == [credit]
+    assert "creativecommons.org" not in str(page.find_all("a"))  # the link is text, not a hyperlink
+    assert credit not in (valid_build.outdir / "modules" / "one-topic.html").read_text(encoding="utf-8")
+
+
+def test_the_build_reports_each_handouts_readability(valid_build: Build) -> None:
+    assert re.search(r"Readability of the handouts \(limits: 12 words a sentence on average, 10% long words\)",
+                     valid_build.output)
+    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.7 words a sentence, "
+                     r"0\.0% long words", valid_build.output)
+
+
+def test_readability_counts_the_words_a_reader_sees_not_an_icons_markup() -> None:
+    """An inline icon is a raw SVG node in the paragraph: its markup is no sentence of the handout."""
+    from docutils import nodes
+    import readability
+
+    block, paragraph = nodes.container(), nodes.paragraph()
+    paragraph += nodes.raw("", '<svg class="sd-octicon"><path d="M6 9V7 3 8 1"/></svg>', format="html")
+    paragraph += nodes.Text("This sheet stays in the group record.")
+    block += paragraph
+    assert readability.handout_sentences(block) == ["This sheet stays in the group record."]
+
+
+def test_a_handout_without_pictures_passes_while_pictures_are_not_required(tmp_path: Path) -> None:
+    """page-kinds.toml's [pictures] required = false: the real, unconverted handouts still build."""
+    assert load_schema()["pictures"]["required"] is False
+    src = write_fixture(tmp_path)
+    edit(src, EXERCISE, "{key-point}`think_,_to` ", "{octicon}`light-bulb;1.5em` ")
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+
+
+def test_a_symbol_missing_from_the_project_fails_the_build(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(ROOT / "symbols", tmp_path / "symbols"))
+    (folder / "think_,_to.pdf").unlink()
+    src = write_fixture(tmp_path)
+    build = sphinx_build(src, tmp_path / "html", "html", "-D", f"pictures_folder={folder}")
+    assert_fails_with(build, src / EXERCISE, line_of(FIXTURE[EXERCISE], "{key-point}"),
+                      r"symbol 'think_,_to' is not in the project \(symbols/think_,_to\.pdf missing\): run "
+                      r"python3 tools/copy_symbols\.py PATH/TO/mulberry, which copies the symbols the pages name",
+                      "curriculum.pictures")
+
+
+def test_a_refused_symbol_fails_the_next_build_too(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    edit(src, EXERCISE, "{key-point}`think_,_to`", "{key-point}`baby`")
+    for _ in range(2):
+        build = sphinx_build(src, tmp_path / "html")
+        assert_fails_with(build, src / EXERCISE, line_of(FIXTURE[EXERCISE], "{key-point}"),
+                          r"symbol 'baby' shows a child .*", "curriculum.pictures")
+
+
 # -- one broken rule a case ---------------------------------------------------
 
 
@@ -366,6 +487,7 @@ class Case:
     tag: str
     message: str
     at: str | int | None
+    options: tuple[str, ...] = ()  # sphinx-build options, e.g. PICTURES_ON
 
 
 TITLE_T = "# One topic"
@@ -404,6 +526,18 @@ CASES = {
         EXERCISE, "format: group", "format: workshop",
         "curriculum.front-matter", r"front matter field 'format' is 'workshop': it must be one of group, .*",
         "format:"),
+    "exercise-destination-missing": Case(
+        EXERCISE, "destination: group-record\n", "",
+        "curriculum.front-matter", r"front matter has no 'destination' field \(every exercise page needs one\)", 1),
+    "exercise-destination-unknown": Case(
+        EXERCISE, "destination: group-record", "destination: kitchen-table",
+        "curriculum.front-matter",
+        r"front matter field 'destination' is 'kitchen-table': it must be one of group-record, home",
+        "destination:"),
+    "handout-off-an-exercise-page-without-destination": Case(
+        GLOSSARY, "```{glossary}", ":::{handout} My words\nI can ask what a word means.\n:::\n\n```{glossary}",
+        "curriculum.handout-destination", r"a handout needs to say where the sheet goes afterwards: add "
+        r"'destination: group-record or home' to this page's front matter", ":::{handout} My words"),
     "exercise-topic-not-a-list": Case(
         EXERCISE, "topic: [mod-one-topic]", "topic: mod-one-topic",
         "curriculum.front-matter", r"front matter field 'topic' is 'mod-one-topic': it must be a list of labels.*",
@@ -463,6 +597,68 @@ CASES = {
         EXERCISE, "ask for help.", "ask for help from a friend or a carer or a person I trust at home.",
         "curriculum.easy-read", r"handout sentence of 20 words \(at most 15\): 'It is OK to ask for help.*'",
         "It is OK"),
+    # -- pictures beside key points (_ext/symbols.py) and readability (_ext/readability.py)
+    "key-point-symbol-unknown": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`thinking_hard`",
+        "curriculum.pictures", r"no Mulberry symbol is called 'thinking_hard': names are the set's file names "
+        r"without \.svg \(see symbols/symbol-info-en\.csv\)", "{key-point}"),
+    "key-point-symbol-rated": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`chest_male`",
+        "curriculum.pictures", r"symbol 'chest_male' is marked rated in the Mulberry set \(bodies and sexual "
+        r"anatomy\): never use it", "{key-point}"),
+    "key-point-symbol-of-a-child": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`baby`",
+        "curriculum.pictures", r"symbol 'baby' shows a child or children's things or places \(page-kinds\.toml "
+        r"\[pictures\] never_use\): choose another", "{key-point}"),
+    "key-point-symbol-of-childrens-things": Case(
+        EXERCISE, "{key-point}`think_,_to`", "{key-point}`teddy_bear`",
+        "curriculum.pictures", r"symbol 'teddy_bear' shows a child or children's things or places .*", "{key-point}"),
+    "key-point-not-at-the-start-of-its-paragraph": Case(
+        EXERCISE, "I can talk to a person", "I can talk {key-point}`pencil` to a person",
+        "curriculum.pictures", r"\{key-point\}`pencil` must start its paragraph: the paragraph is the key point",
+        "I can talk"),
+    "handout-key-point-without-a-picture": Case(
+        EXERCISE, "I can talk to a person", "**I can talk** to a person",
+        "curriculum.pictures", r"handout key point without a picture \('I can talk to a person I trust when I "
+        r"feel low\. It'\): start it with \{key-point\}`SYMBOL`", "**I can talk**"),
+    "handout-icon-beside-pictures": Case(
+        EXERCISE, "ask for help.", "ask for {octicon}`heart` help.",
+        "curriculum.pictures", r"an icon in a handout that has pictures: keep one style of picture, a Mulberry "
+        r"symbol with \{key-point\}`SYMBOL`", "I can talk"),
+    "handout-without-pictures-when-required": Case(
+        EXERCISE, "{key-point}`think_,_to` ", "",
+        "curriculum.pictures", r"handout 'My chain' has no key point with a picture: start each key point with "
+        r"\{key-point\}`SYMBOL` \(page-kinds\.toml \[pictures\] required\)", ":::{handout}", PICTURES_ON),
+    "cards-line-without-a-symbol": Case(
+        EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS.replace("bad | I keep", "I keep"),
+        "curriculum.cards", r"a card is one line, 'SYMBOL \| words' \(found 'I keep going\.'\)", "I keep going."),
+    "cards-symbol-unknown": Case(
+        EXERCISE, "- Flip chart and pens.\n", "- Flip chart and pens.\n" + CARDS.replace("bad |", "badd |"),
+        "curriculum.pictures", r"no Mulberry symbol is called 'badd'.*", "badd |"),
+    "cards-outside-materials": Case(
+        EXERCISE, "1. Draw the chain on the flip chart.\n", "1. Draw the chain on the flip chart.\n" + CARDS,
+        "curriculum.cards", r"a cards block belongs in the 'Materials' section of a page of kind exercise",
+        ":::{cards}"),
+    "handout-sentences-too-long-on-average": Case(
+        EXERCISE, "I can talk to a person I trust when I feel low.\nIt is OK to ask for help.",
+        # Nine sentences of 15 words, the most the easy-read rule allows: with the handout's own
+        # short ones (its first line, where the sheet goes, the credit for the pictures) the
+        # average is just over the limit.
+        "I can talk to a person I trust at home when I feel very low.\n"
+        "It is OK to ask a friend or a carer for help at any time.\n"
+        "I can go for a long walk with a friend when I feel bored today.\n"
+        "I can call my supporter on the phone when I feel angry or very sad.\n"
+        "I can go to the club on a Tuesday with my friend from my work.\n"
+        "I can cook a meal with my brother when I feel lonely late at night.\n"
+        "I can listen to music in my room when I feel worried about my things.\n"
+        "I can watch a film with my sister when I feel tired after my work.\n"
+        "I can write in my diary at home when I feel upset about people.",
+        "curriculum.readability", r"handout 'My chain' is hard to read: 12\.1 words a sentence on average "
+        r"\(at most 12\): split long sentences", ":::{handout}"),
+    "handout-too-many-long-words": Case(
+        EXERCISE, "It is OK to ask for help.", "Facilitators can definitely organise additional assistance immediately.",
+        "curriculum.readability", r"handout 'My chain' is hard to read: [\d.]+% long words \(at most 10%\): "
+        r"use shorter, everyday words", ":::{handout}"),
     # -- programme wording no longer used as written: its box and where it may go
     "programme-wording-without-reason": Case(
         TOPIC, ":reason: It blames the whole person; the group talks about the behaviour.\n", "",
@@ -505,7 +701,7 @@ CASES = {
         "# Glossary"),
     "page-label-missing": Case(
         "reference/bibliography.md", "(ref-bibliography)=\n", "",
-        "curriculum.label", r"page label is None: a page in this folder starts with \(ref-bibliography\)=",
+        "curriculum.label", r"the page has no label: put the line \(ref-bibliography\)= above its title",
         "# Bibliography"),
     "index-page-with-a-section": Case(
         "exercises/index.md", "```{toctree}", "## All exercises\n\n```{toctree}",
@@ -545,13 +741,33 @@ CASES = {
 }
 
 
+#: Seconds a fixture build may take before the test says it hangs (they take a few).
+FIXTURE_TIMEOUT = 180
+
+
+def assert_fails_again(first: Build, again: Build) -> None:
+    """A second build with nothing changed fails the same way: same status, same warnings."""
+    assert again.returncode == first.returncode, again.output[-2000:]
+    assert sorted(warning_lines(again)) == sorted(warning_lines(first)), (
+        f"first build:\n{first.warnings}\nsecond build:\n{again.warnings}")
+
+
+def assert_no_traceback(build: Build) -> None:
+    """An author's mistake is a message, never a crash."""
+    for sign in ("Traceback", "Exception occurred", "threw an exception", "Sphinx error", "Extension error"):
+        assert sign not in build.output, build.output[-3000:]
+
+
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_breaking_one_rule_fails_the_build_naming_file_line_and_rule(case: Case, tmp_path: Path) -> None:
     src = write_fixture(tmp_path)
     text = edit(src, case.name, case.old, case.new)
     line = line_of(text, case.at) if isinstance(case.at, str) else case.at
-    build = sphinx_build(src, tmp_path / "html")
+    build = sphinx_build(src, tmp_path / "html", "html", *case.options, timeout=FIXTURE_TIMEOUT)
     assert_fails_with(build, src / case.name, line, case.message, case.tag)
+    assert_no_traceback(build)
+    # Nothing changed: the next build reads the page again and fails with the same message.
+    assert_fails_again(build, sphinx_build(src, tmp_path / "html", "html", *case.options, timeout=FIXTURE_TIMEOUT))
 
 
 WORDS_PAGE = """\
@@ -593,6 +809,55 @@ def test_an_avoided_word_fails_the_next_build_too(tmp_path: Path) -> None:
                       r"'offenders' is a word the manual no longer uses: .*", "curriculum.terminology")
 
 
+# -- the bibliography: every entry cited somewhere ----------------------------
+
+FIXTURE_BIB = """\
+@misc{soa2003,
+  author = {{UK Parliament}},
+  title = {Sexual Offences Act 2003},
+  year = {2003}
+}
+"""
+
+UNCITED_ENTRY = """
+@article{nobody2020,
+  author = {Nobody, Anne},
+  title = {A Study Nobody Cites},
+  journal = {Journal of Examples},
+  year = {2020}
+}
+"""
+
+
+def project_with_its_own_bibliography(root: Path) -> Path:
+    """The fixture as a project of its own: a copy of the configuration, with docs/ and a .bib inside it.
+
+    The other fixture builds borrow the manual's .bib, from outside their source folder, and
+    _ext/unused_references.py checks only a project's own; here the fixture's .bib is its own.
+    """
+    project = Path(shutil.copytree(ROOT, root / "project", ignore=shutil.ignore_patterns(
+        "docs", "_build", "dist", "node_modules", ".venv", ".cache", ".git", "__pycache__", ".pytest_cache")))
+    src = write_fixture(project)
+    (src / "reference" / "references.bib").write_text(FIXTURE_BIB, encoding="utf-8")
+    return project
+
+
+def test_a_bibliography_entry_cited_nowhere_fails_every_build_naming_file_and_line(tmp_path: Path) -> None:
+    project = project_with_its_own_bibliography(tmp_path)
+    src, out = project / "docs", tmp_path / "html"
+    own = ["-c", str(project), *SHARED_RENDERER]
+    cited = sphinx_build(src, out, "html", *own)
+    assert cited.ok, cited.warnings or cited.output[-2000:]
+
+    bib = src / "reference" / "references.bib"
+    text = edit(src, "reference/references.bib", None, FIXTURE_BIB + UNCITED_ENTRY)
+    message = (r"bibliography entry 'nobody2020' is cited nowhere: cite it on a page with "
+               r"\{cite:p\}`nobody2020`, or remove it from references\.bib")
+    for build in (sphinx_build(src, out, "html", *own), sphinx_build(src, out, "html", *own)):
+        # The second build changes nothing, and fails again.
+        assert_fails_with(build, bib, line_of(text, "@article{nobody2020"), message, "references.unused")
+
+
 # -- the real manual -----------------------------------------------------------
 
 
@@ -627,3 +892,205 @@ def test_real_topic_page_without_the_link_to_its_exercise_fails(real_docs: Path,
     assert_fails_with(build, path, line_of(text, "## Activities"),
                       r"topic page does not link its exercise: add \{ref\}`ex-my-trigger-chain` "
                       r"to its 'Activities' section", "curriculum.topic-exercise-link")
+
+
+# -- the training course (_ext/training.py) -----------------------------------
+
+UNIT = "training/units/one-unit.md"
+CHECK = """\
+::::{{knowledge-check}} Check {n}
+A group member starts to describe a picture. What do you do?
+
+:::{{model-answer}}
+Stop at once and ask for the category; see {{ref}}`guide-one-guide`.
+:::
+::::
+"""
+COURSE = {
+    "facilitator-guide/one-guide.md": """\
+(guide-one-guide)=
+# One guide
+
+Stop any description at once.
+""",
+    "training/index.md": """\
+(training-index)=
+# Training
+
+```{training-schedule}
+```
+
+```{toctree}
+units/one-unit
+answers
+```
+""",
+    "training/answers.md": """\
+(training-answers)=
+# Answers
+
+```{knowledge-check-answers}
+```
+""",
+    UNIT: """\
+---
+kind: unit
+summary: One unit of the course.
+day: 1
+teaching: 30
+activity: 45
+break: 15
+---
+
+(unit-one-unit)=
+# One unit
+
+## Objectives
+
+- Stop a description at once.
+
+## Pre-reading
+
+- {ref}`guide-one-guide` and {ref}`mod-one-topic`.
+
+## Teaching points
+
+Stop any description at once.
+
+## Activities
+
+:::::{role-play}
+:practises: guide-one-guide
+
+**Group member:** "The one I kept going back to showed..."
+
+::::{good-response}
+- Stops him at once.
+::::
+:::::
+
+## Knowledge checks
+
+""" + "\n".join(CHECK.format(n=n) for n in (1, 2, 3)) + """
+## Key points
+
+- Stop a description at once.
+""",
+}
+
+
+def write_course(root: Path) -> Path:
+    """The valid fixture project with a training course of one unit, and one guide page."""
+    src = write_fixture(root)
+    for name, text in COURSE.items():
+        edit(src, name, None, text)
+    edit(src, "index.md", "reference/index\n", "reference/index\nfacilitator-guide/one-guide\ntraining/index\n")
+    return src
+
+
+@pytest.fixture(scope="module")
+def course_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("course")
+    return sphinx_build(write_course(root), root / "html")
+
+
+def test_valid_course_builds_with_zero_warnings(course_build: Build) -> None:
+    assert course_build.returncode == 0, course_build.output[-3000:]
+    assert course_build.warnings.strip() == ""
+
+
+def test_the_schedule_adds_up_the_units_minutes_from_the_day_start(course_build: Build) -> None:
+    page = (course_build.outdir / "training" / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*id="schedule-day-1".*?</table>', page, re.S)
+    assert table, "no schedule table for day 1"
+    rows = [_text(row) for row in re.findall(r"<tr.*?</tr>", table.group(0), re.S)]
+    assert rows[1:] == ["09:30 to 10:45 Unit 1: One unit 30 45", "10:45 to 11:00 Break (15 minutes)",
+                        "Total 30 45"]
+    unit = (course_build.outdir / "training" / "units" / "one-unit.html").read_text(encoding="utf-8")
+    assert "Unit 1 of 1. Day 1, 09:30 to 10:45: 30 minutes of teaching and 45 minutes of activities" in _text(unit)
+
+
+def test_model_answers_are_hidden_in_the_unit_and_gathered_at_the_back(course_build: Build) -> None:
+    unit = (course_build.outdir / "training" / "units" / "one-unit.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<details class="model-answer">\s*<summary>Model answer to check \d</summary>', unit)) == 3
+    answers = _text((course_build.outdir / "training" / "answers.html").read_text(encoding="utf-8"))
+    assert answers.count("Stop at once and ask for the category") == 3
+    assert "Check 3. Check 3" in answers
+
+
+def test_a_rebuild_after_a_unit_changes_updates_the_schedule_and_the_unit_times(tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    first = sphinx_build(src, tmp_path / "html")
+    assert first.ok, first.output[-2000:]
+    edit(src, UNIT, "activity: 45", "activity: 50")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    assert "09:30 to 10:50 Unit 1: One unit 30 50" in _text(
+        (tmp_path / "html" / "training" / "index.html").read_text(encoding="utf-8"))
+    assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
+
+
+TRAINING_CASES = {
+    "coverage-topic-left-out": Case(
+        UNIT, " and {ref}`mod-one-topic`", "",
+        "training.coverage", r"'mod-one-topic' is pre-reading for no training unit: add \{ref\}`mod-one-topic` "
+        r"to the 'Pre-reading' section of the unit that teaches it \(docs/training/units/\) \[coverage\]", None),
+    "coverage-guide-left-out": Case(
+        UNIT, "{ref}`guide-one-guide` and ", "",
+        "training.coverage", r"'guide-one-guide' is pre-reading for no training unit: .*", None),
+    "unit-with-two-knowledge-checks": Case(
+        UNIT, CHECK.format(n=3), "",
+        "training.knowledge-checks", r"a unit needs at least 3 knowledge checks in its 'Knowledge checks' section "
+        r"\(found 2\) \[knowledge-checks\]", "## Knowledge checks"),
+    "knowledge-check-without-model-answer": Case(
+        UNIT, ":::{model-answer}\nStop at once and ask for the category; see {ref}`guide-one-guide`.\n:::\n", "",
+        "training.model-answer", r"a knowledge check needs exactly one \{model-answer\} block \(found 0\) "
+        r"\[model-answer\]", "Check 1"),
+    "role-play-without-practises": Case(
+        UNIT, ":practises: guide-one-guide\n", "",
+        "training.role-play", r"a role play needs ':practises:', naming the facilitator-guide page\(s\) it "
+        r"practises, .*", "{role-play}"),
+    "role-play-practises-a-topic": Case(
+        UNIT, ":practises: guide-one-guide", ":practises: mod-one-topic",
+        "training.role-play", r"role play practises 'mod-one-topic', which is not a facilitator-guide page .*",
+        "{role-play}"),
+    "role-play-without-good-response": Case(
+        UNIT, "::::{good-response}\n- Stops him at once.\n::::\n", "",
+        "training.role-play", r"a role play needs exactly one \{good-response\} block, .*\(found 0\) \[role-play\]",
+        "{role-play}"),
+    "unit-runs-past-the-day-end": Case(
+        UNIT, "activity: 45", "activity: 450",
+        "training.schedule", r"unit ends at 17:30 on day 1, after the course day ends at 16:30 "
+        r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
+    "unit-without-its-label": Case(
+        UNIT, "(unit-one-unit)=\n", "",
+        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
+    "unit-break-not-minutes": Case(
+        UNIT, "break: 15", "break: -5",
+        "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "
+        r"0 or more", "break:"),
+}
+
+
+@pytest.mark.parametrize("case", TRAINING_CASES.values(), ids=TRAINING_CASES.keys())
+def test_breaking_one_course_rule_fails_the_build_naming_file_line_and_rule(case: Case, tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    text = edit(src, case.name, case.old, case.new)
+    name, line = case.name, (line_of(text, case.at) if isinstance(case.at, str) else case.at)
+    if case.tag == "training.coverage":  # the warning names the page left out, at its title
+        name = "modules/one-topic.md" if "mod-" in case.message else "facilitator-guide/one-guide.md"
+        line = line_of((src / name).read_text(encoding="utf-8"), "# One")
+    build = sphinx_build(src, tmp_path / "html")
+    assert_fails_with(build, src / name, line, case.message, case.tag)
+
+
+def test_a_unit_on_an_earlier_day_than_the_one_before_fails(tmp_path: Path) -> None:
+    src = write_course(tmp_path)
+    edit(src, "training/units/two-unit.md", None, COURSE[UNIT].replace("one-unit", "two-unit")
+         .replace("# One unit", "# Two unit").replace("day: 1", "day: 2"))
+    edit(src, "training/index.md", "units/one-unit\n", "units/two-unit\nunits/one-unit\n")
+    build = sphinx_build(src, tmp_path / "html")
+    text = (src / UNIT).read_text(encoding="utf-8")
+    assert_fails_with(build, src / UNIT, line_of(text, "day:"),
+                      r"unit is on day 1, but comes after a unit on day 2 in the course: put it on a later day, "
+                      r"or move it in the toctree \[schedule\]", "training.schedule")

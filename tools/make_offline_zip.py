@@ -29,7 +29,8 @@ NAME = "internet-offending-module-{version}-html"
 #: Build bookkeeping that a reader never needs.
 LEFT_OUT = {".buildinfo", ".buildinfo.bak", ".doctrees"}
 #: A build without these is not one the manual can be used from offline.
-REQUIRED = ["index.html", "search.html", "searchindex.js", "_static/search-texts.js", "_static/offline-search.js"]
+REQUIRED = ["index.html", "search.html", "_static/search-index.js", "_static/section-search.js",
+            "_static/search-highlight.js", "_static/language_data.js"]
 
 
 def files_of(html_dir: Path) -> list[Path]:

@@ -3,9 +3,11 @@
 * Debian's Chromium under Playwright: no browser is ever downloaded; Playwright
   drives /usr/bin/chromium (the Debian package in tools/debian-packages.txt),
   headless, with nothing that reaches out to the network on its own.
-* The version: the one source is the VERSION file; a built site must carry the
-  same one, or it is stale.  File names carry it as _ext/versioning.py says,
-  with "-dev" until the change log has a dated release for it.
+* The version: the one source is the VERSION file, and _ext/versioning.py
+  decides what a build of this checkout is called (a release only at its tag;
+  else a development version, of the next version once VERSION's is tagged).
+  A built site must carry that version, or it is stale; file names carry it,
+  with "-dev" for a development build.
 * The built site's pages in reading order, and the exercise pages among them.
 """
 
@@ -47,20 +49,25 @@ def read_version(root: Path = ROOT) -> str:
 def release_info(root: Path = ROOT) -> tuple[str, str]:
     """(version as artefact names carry it, status line), decided by _ext/versioning.py.
 
-    From VERSION and CHANGELOG.md: "1.0.0" and "Version 1.0.0, released 25 November 2026"
-    for a release; "1.0.0-dev" and "Version 1.0.0: development version, not for delivery"
-    for anything else.  The same names `make dist` (tools/make_dist.py) collects.
+    From VERSION, CHANGELOG.md and git: "1.0.0" and "Version 1.0.0, released 25 November 2026"
+    for a build of the release tag v1.0.0; "1.1.0-dev" and "Version 1.1.0: development version,
+    not for delivery" for anything else (the next version once 1.0.0 is tagged).  The same
+    names `make dist` (tools/make_dist.py) collects.
     """
+    status = build_status(root)
+    return status.artefact, status.line
+
+
+def build_status(root: Path = ROOT):
+    """_ext/versioning.py's Status of a build of the checkout at *root*; stops on a malformed change log."""
     if str(root / "_ext") not in sys.path:
         sys.path.insert(0, str(root / "_ext"))
-    from versioning import ChangelogError, artefact_version, read_changelog, release_of, status_line
+    from versioning import ChangelogError, build_status as status_of
 
-    version = read_version(root)
     try:
-        release = release_of(version, read_changelog(root / "CHANGELOG.md"))
+        return status_of(root)
     except ChangelogError as error:
         raise SystemExit(str(error)) from None
-    return artefact_version(version, release), status_line(version, release)
 
 
 def built_version(html_dir: Path) -> str | None:
@@ -73,11 +80,12 @@ def built_version(html_dir: Path) -> str | None:
 
 
 def checked_version(html_dir: Path, root: Path = ROOT) -> str:
-    """VERSION, after checking that *html_dir* was built from it; stops if the build is stale."""
-    version = read_version(root)
+    """The version the build is of (VERSION, or the next after a release), after checking
+    that *html_dir* was built as it; stops if the build is stale."""
+    version = build_status(root).version
     built = built_version(html_dir)
     if built != version:
-        raise SystemExit(f"{html_dir} was built as version {built!r}, but VERSION says {version!r}: "
+        raise SystemExit(f"{html_dir} was built as version {built!r}, but this checkout is version {version!r}: "
                          "run `make html` again")
     return version
 
@@ -109,12 +117,19 @@ def reading_order(html_dir: Path) -> list[str]:
     return order
 
 
+#: The folder of the exercise pages (page-kinds.toml, [kind.exercise] folder); the workbook's
+#: own easy-read pages (workbook/) hold handouts too, and are not exercises.
+EXERCISES = "exercises/"
+
+
 def exercise_pages(html_dir: Path) -> list[tuple[str, str]]:
-    """(page, handout title) for every page with a handout, in reading order."""
+    """(page, handout title) for every exercise page with a handout, in reading order."""
     pages = reading_order(html_dir)
     pages += [page for page in site_pages(html_dir) if page not in pages]
     found = []
     for page in pages:
+        if not page.startswith(EXERCISES):
+            continue
         text = (html_dir / page).read_text(encoding="utf-8")
         if HANDOUT.search(text):
             title = HANDOUT_TITLE.search(text)
