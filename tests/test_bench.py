@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from bench import make_copy
+from bench import check, growth, make_copy, report
 from conftest import SHARED_RENDERER, sphinx_build
 
 COPY = re.compile(r"-copy-(\d+)\.(?:md|html)$")
@@ -46,3 +46,68 @@ def test_each_copy_set_has_diagrams_of_its_own(tmp_path: Path) -> None:
     for k in (2, 3, 4):
         for j in range(1, k):
             assert not by_set[k] & by_set[j], f"copy set {k} has a diagram identical to one of copy set {j}"
+
+
+# -- the budget and the report, on made-up figures (no build, no timing) -----------
+
+
+
+def _result(**changes) -> dict:
+    """A bench result at 1x and 10x within budget: (wall s, CPU s) pairs for times."""
+    figures = {
+        "pages": {1: 50, 10: 500}, "diagrams": {1: 10, 10: 100},
+        "html_cold_empty_cache": {1: (20.0, 30.0), 10: (150.0, 250.0)},
+        "html_cold_warm_cache": {1: (10.0, 12.0), 10: (90.0, 110.0)},
+        "nochange_rebuild": {1: (1.0, 1.0), 10: (1.5, 1.2)},
+        "topic_edit_rebuild": {1: (2.0, 2.0), 10: (3.0, 3.0)},
+        "exercise_edit_rebuild": {1: (2.0, 2.0), 10: (3.5, 3.9)},
+        "offline_zip_kb": {1: 1000, 10: 9000},
+        "git_commands_cold_build": {1: 4, 10: 4},
+    }
+    for name, values in changes.items():
+        figures[name] = values
+    versions = [{"tags": 1, "first": {"wall_s": 40.0, "cpu_s": 40.0, "built": ["v1.0.0", "main"], "releases_built": 1},
+                 "second": {"wall_s": 3.0, "cpu_s": 2.0, "built": [], "releases_built": 0}}]
+    return {"scales": [1, 10], "figures": figures, "versions": versions}
+
+
+def test_growth_of_a_time_is_judged_on_its_cpu_seconds_and_a_size_on_its_value() -> None:
+    assert growth({1: (1.0, 2.0), 10: (5.0, 3.0)}, 1, 10, cpu=True) == 1.5
+    assert growth({1: (1.0, 2.0), 10: (5.0, 3.0)}, 1, 10) == 5.0
+    assert growth({1: 50, 10: 500}, 1, 10) == 10.0
+
+
+def test_figures_within_budget_are_not_reported_over_it() -> None:
+    assert check(_result()) == []
+
+
+def test_a_one_page_edit_that_grows_with_the_manual_is_named_over_budget() -> None:
+    over = check(_result(topic_edit_rebuild={1: (2.0, 2.0), 10: (9.0, 9.0)}))
+    assert len(over) == 1 and over[0].startswith("topic_edit_rebuild: grew 4.50x") and "budget 2.00x" in over[0]
+
+
+def test_a_cold_build_growing_faster_than_the_pages_is_named_over_budget() -> None:
+    over = check(_result(html_cold_warm_cache={1: (10.0, 10.0), 10: (100.0, 120.0)}))
+    assert over == ["html_cold_warm_cache: grew 12.00x from 1x to 10x content (budget 10.00x)"]
+
+
+def test_an_offline_zip_growing_faster_than_the_pages_is_named_over_budget() -> None:
+    assert [o.split(":")[0] for o in check(_result(offline_zip_kb={1: 100, 10: 1500}))] == ["offline_zip_kb"]
+
+
+def test_a_second_make_versions_that_rebuilds_a_release_is_over_budget() -> None:
+    result = _result()
+    result["versions"][0]["second"].update(built=["v1.0.0"], releases_built=1, cpu_s=39.0)
+    over = check(result)
+    assert len(over) == 2
+    assert "rebuilt 1 release(s)" in over[0] and "0.97 of the first run (budget 0.25)" in over[1]
+
+
+def test_the_report_gives_each_figure_its_growth_and_budget() -> None:
+    lines = report(_result()).splitlines()
+    row = next(line for line in lines if line.startswith("topic_edit_rebuild (s)"))
+    assert row.split() == ["topic_edit_rebuild", "(s)", "2.0", "3.0", "1.50x", "1.50x", "<=", "2.00x"]
+    pages = next(line for line in lines if line.startswith("pages"))
+    assert pages.split() == ["pages", "50", "500", "10.00x"]
+    versions = next(line for line in lines if line.startswith("1 release tags"))
+    assert versions.split()[3:8] == ["40.0", "40.0", "3.0", "2.0", "0.05"]

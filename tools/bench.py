@@ -109,12 +109,14 @@ def _mark_diagrams(text: str, mark: str) -> str:
     return "".join(out)
 
 
-def make_copy(dest: Path, times: int) -> dict:
+def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
     """A copy of this checkout at *dest* whose copied pages and diagrams are *times* today's.
 
     Copy set k (2..times) of a page NAME.md labelled (LABEL)= is NAME-copy-k.md labelled
     (LABEL-copy-k)=; every label of a copied page it mentions (references, front matter)
     becomes that label's copy k; each folder's toctree lists the copies after its pages.
+    With *new_diagrams*, every copied diagram gets a comment line of its own (new content,
+    rendered afresh); without, the copies' diagrams are today's, drawn from a warm cache.
     Returns the numbers of pages and diagrams, and a topic and an exercise page to edit.
     """
     for name in project_files():
@@ -132,7 +134,8 @@ def make_copy(dest: Path, times: int) -> dict:
         suffix = f"-copy-{k}"
         for page, text in pages.items():
             text = mention.sub(lambda m: m.group(1) + suffix, text)
-            page.with_name(page.stem + suffix + ".md").write_text(_mark_diagrams(text, f"copy {k}"), encoding="utf-8")
+            text = _mark_diagrams(text, f"copy {k}") if new_diagrams else text
+            page.with_name(page.stem + suffix + ".md").write_text(text, encoding="utf-8")
     for folder in folders:
         index = folder / "index.md"
         stems = {page.stem for page in pages if page.parent == folder}
@@ -163,9 +166,9 @@ def make_copy(dest: Path, times: int) -> dict:
 class Copy:
     """One generated manual and the Makefile's builds of it."""
 
-    def __init__(self, tmp: Path, times: int):
+    def __init__(self, tmp: Path, times: int, new_diagrams: bool):
         self.times, self.dir = times, tmp / f"x{times}"
-        self.info = make_copy(self.dir, times)
+        self.info = make_copy(self.dir, times, new_diagrams)
         self.trace = tmp / f"git-trace-{times}.txt"
         self.edits = 0
 
@@ -209,10 +212,11 @@ def tag_release(repo: Path, version: str, today: str) -> None:
     subprocess.run(GIT + ["-C", str(repo), "tag", "-a", f"v{version}", "-m", f"Release {version}"], check=True)
 
 
-def make_versions(repo: Path) -> dict:
+def make_versions(repo: Path, pdf: bool) -> dict:
     """`make versions` in *repo*, timed; with the revisions it built (not taken from kept builds)."""
     out = repo / "_build" / "versions"
-    wall, cpu, output = run([sys.executable, "tools/build_versions.py", "--out", out], repo)
+    command = [sys.executable, "tools/build_versions.py", "--out", out, "--branch", "main"]
+    wall, cpu, output = run(command + ([] if pdf else ["--no-pdf"]), repo)
     manifest = out / "versions.json"
     if manifest.is_file():
         built = [r["ref"] for r in json.loads(manifest.read_text(encoding="utf-8"))["revisions"] if r["built"]]
@@ -221,7 +225,7 @@ def make_versions(repo: Path) -> dict:
     return {"wall_s": wall, "cpu_s": cpu, "built": built, "releases_built": sum(r.startswith("v") for r in built)}
 
 
-def bench_versions(tmp: Path, tag_counts: list[int]) -> list[dict]:
+def bench_versions(tmp: Path, tag_counts: list[int], pdf: bool) -> list[dict]:
     repo = tmp / "versions-repo"
     make_copy(repo, 1)
     if (ROOT / ".cache" / "mermaid").is_dir():  # a developer's checkout: the diagrams are rendered
@@ -232,7 +236,7 @@ def bench_versions(tmp: Path, tag_counts: list[int]) -> list[dict]:
             tags += 1
             tag_release(repo, f"1.{tags - 1}.0", today)
         say(f"make versions with {count} release tag(s)")
-        first, second = make_versions(repo), make_versions(repo)
+        first, second = make_versions(repo, pdf), make_versions(repo, pdf)
         results.append({"tags": count, "first": first, "second": second})
     return results
 
@@ -241,18 +245,26 @@ def median_pair(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def measure(scales: list[int], runs: int, tag_counts: list[int], tmp: Path) -> dict:
+def measure(scales: list[int], runs: int, tag_counts: list[int], tmp: Path, pdf: bool, new_diagrams: bool) -> dict:
+    """Every figure at every size in *scales*; the empty diagram cache at the first size only
+    unless *new_diagrams* (else the larger copies' diagrams are the first's, rendered by then)."""
     copies = {}
     for times in scales:
         say(f"generating the manual at {times}x")
-        copies[times] = Copy(tmp, times)
+        copies[times] = Copy(tmp, times, new_diagrams)
     figures: dict[str, dict[int, object]] = {name: {} for name in (
         "html_cold_empty_cache", "html_cold_warm_cache", "nochange_rebuild", "topic_edit_rebuild",
-        "exercise_edit_rebuild", "pdf", "offline_zip_kb", "git_commands_cold_build", "pages", "diagrams")}
+        "exercise_edit_rebuild", "offline_zip_kb", "git_commands_cold_build", "pages", "diagrams")}
+    if pdf:
+        figures["pdf"] = {}
     for times, copy in copies.items():
         figures["pages"][times], figures["diagrams"][times] = copy.info["pages"], copy.info["diagrams"]
-        say(f"{times}x: cold builds, empty diagram cache then warm")
-        figures["html_cold_empty_cache"][times] = copy.cold(empty_cache=True)
+        if new_diagrams or times == scales[0]:
+            say(f"{times}x: cold build with an empty diagram cache")
+            figures["html_cold_empty_cache"][times] = copy.cold(empty_cache=True)
+        else:
+            shutil.copytree(copies[scales[0]].dir / ".cache", copy.dir / ".cache")
+        say(f"{times}x: cold build with a warm diagram cache")
         figures["html_cold_warm_cache"][times] = copy.cold(empty_cache=False)
         figures["git_commands_cold_build"][times] = copy.git_commands
     samples = {name: {times: [] for times in scales} for name in ("nochange", "topic", "exercise")}
@@ -267,9 +279,10 @@ def measure(scales: list[int], runs: int, tag_counts: list[int], tmp: Path) -> d
         figures[figure] = {times: median_pair(samples[name][times]) for times in scales}
     for times, copy in copies.items():
         figures["offline_zip_kb"][times] = round(copy.zip_bytes() / 1024)
-        say(f"{times}x: PDF")
-        figures["pdf"][times] = copy.pdf()
-    return {"figures": figures, "versions": bench_versions(tmp, tag_counts)}
+        if pdf:
+            say(f"{times}x: PDF")
+            figures["pdf"][times] = copy.pdf()
+    return {"figures": figures, "versions": bench_versions(tmp, tag_counts, pdf)}
 
 
 # -- budget and report --------------------------------------------------------------
@@ -294,6 +307,8 @@ def check(result: dict) -> list[str]:
     content = growth(figures["pages"], first, last)
     over = []
     for name, limit in BUDGET.items():
+        if last not in figures.get(name, {}):  # not measured at this size in this run
+            continue
         limit = content if limit == "content" else limit
         grew = growth(figures[name], first, last, cpu=name in TIMES)
         if grew > limit:
@@ -317,11 +332,16 @@ def report(result: dict) -> str:
     content = growth(figures["pages"], first, last)
     for name, values in figures.items():
         is_time = name in TIMES
-        cells = "".join(f"{(v[0] if is_time else v):>9.1f}" if is_time else f"{v:>9}" for v in values.values())
-        cpu = f"{growth(values, first, last, cpu=True):>7.2f}x" if is_time else " " * 8
-        limit = BUDGET.get(name)
-        budget = "" if limit is None else f"<= {content if limit == 'content' else limit:.2f}x"
-        lines.append(f"{name + (' (s)' if is_time else ''):<32}{cells}{growth(values, first, last):>8.2f}x{cpu}  {budget}")
+        cells = "".join("-".rjust(9) if s not in values else f"{values[s][0]:>9.1f}" if is_time
+                        else f"{values[s]:>9}" for s in scales)
+        if first in values and last in values:
+            grew = f"{growth(values, first, last):>8.2f}x"
+            cpu = f"{growth(values, first, last, cpu=True):>7.2f}x" if is_time else " " * 8
+            limit = BUDGET.get(name)
+            budget = "" if limit is None else f"<= {content if limit == 'content' else limit:.2f}x"
+        else:
+            grew, cpu, budget = "-".rjust(9), " " * 8, "(first size only)"
+        lines.append(f"{name + (' (s)' if is_time else ''):<32}{cells}{grew}{cpu}  {budget}".rstrip())
     lines += ["", f"{'make versions':<16}{'first (s)':>11}{'cpu':>8}{'second (s)':>12}{'cpu':>8}"
               f"{'second/first':>14}  revisions built (first; second)"]
     for stage in result["versions"]:
@@ -332,16 +352,27 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+#: (sizes, runs of each rebuild, release tags for make versions, new diagrams at every size) of each mode.
+#: The default fits in about ten minutes on two cores shared with other work.
+MODES = {"default": ([1, 2, 4], 2, [1, 3], False), "full": ([1, 4, 10], 3, [1, 3, 6], True),
+         "quick": ([1, 2], 1, [1], False)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1x and 4x, one run each; versions with 1 and 3 tags")
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument("--full", action="store_true", help="1x, 4x and 10x with new diagrams at every size, "
+                       "medians of three; versions with 1, 3 and 6 tags (for a quiet machine: about an hour)")
+    sizes.add_argument("--quick", action="store_true", help="1x and 2x, once; versions with 1 tag (a smoke test)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="measure the PDF too, and the tracked-changes PDFs of make versions (slow)")
     parser.add_argument("--keep", action="store_true", help="keep the generated copies (their folder is printed)")
     args = parser.parse_args(argv)
-    scales, runs, tag_counts = ([1, 4], 1, [1, 3]) if args.quick else ([1, 4, 10], 3, [1, 3, 6])
+    scales, runs, tag_counts, new_diagrams = MODES["full" if args.full else "quick" if args.quick else "default"]
     tmp = Path(tempfile.mkdtemp(prefix="manual-bench-"))
     started = time.perf_counter()
     try:
-        result = {"scales": scales, **measure(scales, runs, tag_counts, tmp)}
+        result = {"scales": scales, **measure(scales, runs, tag_counts, tmp, args.pdf, new_diagrams)}
     except BenchError as error:
         print(f"make bench: a build failed, so no figure is reported:\n{error}", file=sys.stderr)
         return 2
