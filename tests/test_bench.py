@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from bench import check, growth, make_copy, report
@@ -21,6 +22,7 @@ def _copy_set(name: str) -> int:
     return int(found.group(1)) if found else 1
 
 
+@pytest.mark.fixtures
 def test_the_four_times_copy_builds_strictly_with_links_inside_each_copy_set(tmp_path: Path) -> None:
     info = make_copy(tmp_path / "x4", 4)
     build = sphinx_build(tmp_path / "x4" / "docs", tmp_path / "html", "html", *SHARED_RENDERER)
@@ -111,3 +113,37 @@ def test_the_report_gives_each_figure_its_growth_and_budget() -> None:
     assert pages.split() == ["pages", "50", "500", "10.00x"]
     versions = next(line for line in lines if line.startswith("1 release tags"))
     assert versions.split()[3:8] == ["40.0", "40.0", "3.0", "2.0", "0.05"]
+
+
+def test_without_new_diagrams_the_copies_reuse_todays_diagrams(tmp_path: Path) -> None:
+    make_copy(tmp_path / "x2", 2, new_diagrams=False)
+    pages = (tmp_path / "x2" / "docs").rglob("*-copy-2.md")
+    with_diagrams = [p for p in pages if "{mermaid}" in p.read_text(encoding="utf-8")]
+    assert with_diagrams
+    for page in with_diagrams:
+        original = page.with_name(page.name.replace("-copy-2", ""))
+        assert _diagrams(page) == _diagrams(original), f"{page.name}'s diagrams differ from {original.name}'s"
+
+
+def test_each_training_unit_lists_the_copies_of_its_pre_reading(tmp_path: Path) -> None:
+    make_copy(tmp_path / "x3", 3)
+    copied = {re.search(r"^\(([^)]+)-copy-2\)=", page.read_text(encoding="utf-8"), re.M).group(1)
+              for page in (tmp_path / "x3" / "docs").rglob("*-copy-2.md")}
+    for unit in (tmp_path / "x3" / "docs" / "training" / "units").glob("*.md"):
+        section = re.search(r"^## Pre-reading\n(.*?)(?=^## |\Z)", unit.read_text(encoding="utf-8"), re.M | re.S)
+        labels = set(re.findall(r"\{ref\}`([^`]+)`", section.group(1)))
+        originals = labels & copied
+        assert originals, f"{unit.name} lists no pre-reading"
+        missing = {f"{label}-copy-{k}" for label in originals for k in (2, 3)} - labels
+        assert not missing, f"{unit.name}'s pre-reading leaves out {sorted(missing)[:3]}"
+
+
+def _diagrams(page: Path) -> list[str]:
+    return re.findall(r"^([`:]{3,})\{mermaid\}.*?\n(.*?)^\1\s*$", page.read_text(encoding="utf-8"), re.M | re.S)
+
+
+def test_a_figure_measured_at_the_first_size_only_is_shown_without_growth_or_budget() -> None:
+    result = _result(html_cold_empty_cache={1: (20.0, 30.0)})
+    assert check(result) == []
+    row = next(line for line in report(result).splitlines() if line.startswith("html_cold_empty_cache"))
+    assert row.split() == ["html_cold_empty_cache", "(s)", "20.0", "-", "-", "(first", "size", "only)"]

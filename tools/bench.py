@@ -1,34 +1,38 @@
 """How the manual's build cost grows with its content: `make bench`.
 
-Usage: .venv/bin/python tools/bench.py [--quick] [--keep]
+Usage: .venv/bin/python tools/bench.py [--quick | --full] [--pdf] [--keep]
 
-In a temporary folder, copies of this checkout whose pages and diagrams are
-one, four and ten times today's (``make_copy``: every page of every folder of
-``docs/`` but ``reference/``, which holds the one glossary and bibliography,
-copied under a new name and label with its cross-references pointing into its
-own copy set, and every copied diagram given new content, so that none comes
-from the cache by accident).  Each copy is a git repository with its own empty
-diagram cache and this checkout's ``node_modules``.  Side by side, measured
-with the Makefile's own commands:
+In a temporary folder, copies of this checkout whose topic, exercise, guide and
+workbook pages are N times today's (``make_copy``: each page copied under a new
+name and label, its cross-references pointing into its own copy set; the one
+glossary, bibliography and training course are not copied, the course's units
+list the copies as pre-reading).  Each copy is a git repository with this
+checkout's ``node_modules``.  Side by side, with the Makefile's strict options:
 
 * HTML cold with an empty diagram cache, then cold with a warm one;
 * rebuilds: with nothing changed, after a sentence is added to one topic page,
-  and after one is added to one exercise page (medians of three, taken in
-  turns across the sizes, so that other work on the machine slows each alike);
-* the PDF (``-M latexpdf`` after the HTML, as ``make pdf`` after ``make html``),
-  the offline zip's size, and the git commands a cold build runs;
-* ``make versions`` on a throwaway copy at today's size with one, three and six
-  release tags: once, then a second time with nothing new.
+  and after one is added to one exercise page (medians, taken in turns across
+  the sizes, so that other work on the machine slows each alike);
+* the offline zip's size and the git commands a cold build runs; with
+  ``--pdf``, the PDF (``-M latexpdf`` after the HTML);
+* ``make versions`` on a copy at today's size with one, then three release
+  tags: once, then a second time with nothing new.
+
+Sizes: by default 1, 2 and 4 times, the copies' diagrams today's ones from a
+warm cache (the empty cache measured at 1x: rendering costs the same for each
+diagram), so that it runs in about ten minutes on two busy cores.  ``--full``
+is the whole measure, for a quiet machine: 1, 4 and 10 times, every copied
+diagram new content rendered afresh, medians of three, versions with 1, 3 and 6
+tags.  ``--quick``: 1 and 2 times, once, one tag.
 
 Each time is wall-clock, with the CPU time of the build's own processes
 beside it; budgets are judged on CPU time, which other work on the machine
-barely changes.  Budget (``check``): at ten times the content, rebuilds take at
-most twice their time at today's size; cold builds, the PDF and the offline zip
-grow no faster than the content (the number of pages); a second `make versions`
-rebuilds no release and takes at most a quarter of the first.  Prints a table
-and writes ``_build/bench.json``.  Exit status: 0 within budget, 1 with each
-figure over budget named, 2 when a build fails.  ``--quick`` measures one and
-four times, once each, and `make versions` with one and three tags.
+changes less.  Budget (``check``), as growth from the smallest size to the
+largest: rebuilds at most 2x; cold builds, the PDF and the offline zip no
+faster than the pages; a second `make versions` rebuilds no release and takes
+at most a quarter of the first.  Prints a table and writes ``_build/bench.json``.
+Exit status: 0 within budget, 1 with each figure over budget named, 2 when a
+build fails.
 """
 
 from __future__ import annotations
@@ -56,7 +60,10 @@ from make_offline_zip import make_zip  # noqa: E402
 
 RESULT = ROOT / "_build" / "bench.json"
 #: Folders of docs/ that are not copied: the manual keeps one glossary, bibliography and words list.
-NOT_COPIED = {"reference"}
+#: The training course is one course: its units' pre-reading lists the copies instead (``_cover_copies``).
+NOT_COPIED = {"reference", "training"}
+#: Where a training unit lists the manual pages it covers (_ext/page-kinds.toml, [unit] prereading_section).
+PREREADING = re.compile(r"^## Pre-reading\n.*?(?=^## |\Z)", re.M | re.S)
 #: The Makefile's strict options, quiet: only warnings and errors are printed.
 SPHINXOPTS = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 LABEL = re.compile(r"^\(([^)\s]+)\)=\s*$", re.M)
@@ -109,6 +116,18 @@ def _mark_diagrams(text: str, mark: str) -> str:
     return "".join(out)
 
 
+def _cover_copies(unit: Path, mention: re.Pattern, times: int) -> None:
+    """Add to a training unit's pre-reading the copies of the pages it lists (every page must be covered)."""
+    text = unit.read_text(encoding="utf-8")
+    section = PREREADING.search(text)
+    if section is None:
+        return
+    labels = dict.fromkeys(mention.findall(section.group(0)))
+    extra = "".join(f"- {{ref}}`{label}-copy-{k}`\n" for k in range(2, times + 1) for label in labels)
+    body = section.group(0).rstrip("\n") + "\n" + extra + "\n"
+    unit.write_text(text[:section.start()] + body + text[section.end():], encoding="utf-8")
+
+
 def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
     """A copy of this checkout at *dest* whose copied pages and diagrams are *times* today's.
 
@@ -148,6 +167,8 @@ def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
         listed = [line.strip() for line in lines[start + 1:end] if line.strip() in stems]
         copies = [f"{stem}-copy-{k}\n" for k in range(2, times + 1) for stem in listed]
         index.write_text("".join(lines[:end] + copies + lines[end:]), encoding="utf-8")
+    for unit in (docs / "training").rglob("*.md"):
+        _cover_copies(unit, mention, times)
     kinds = tomllib.loads((dest / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))["kind"]
     edit = {kind: min(str(p.relative_to(dest)) for p in pages if p.parent.name == kinds[kind]["folder"])
             for kind in ("topic", "exercise")}
