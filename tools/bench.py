@@ -171,7 +171,9 @@ def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
     for unit in (docs / "training").rglob("*.md"):
         _cover_copies(unit, mention, times)
     kinds = tomllib.loads((dest / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))["kind"]
-    edit = {kind: min(str(p.relative_to(dest)) for p in pages if p.parent.name == kinds[kind]["folder"])
+    # The first topic, and the first exercise that names a topic (its edit rewrites that topic's page too).
+    edit = {kind: min(str(p.relative_to(dest)) for p, text in pages.items() if p.parent.name == kinds[kind]["folder"]
+                      and (kind == "topic" or re.search(r"^topic: \[\S", text, re.M)))
             for kind in ("topic", "exercise")}
     all_pages = list(docs.rglob("*.md"))
     diagrams = sum(1 for page in all_pages for line in page.read_text(encoding="utf-8").splitlines()
