@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument("--full", action="store_true", help="1x, 4x and 10x with new diagrams at every size, "
-                       "medians of three; versions with 1, 3 and 6 tags (for a quiet machine: about an hour)")
+                       "medians of three; versions with 1, 3 and 6 tags (for a quiet machine; far slower)")
     sizes.add_argument("--quick", action="store_true", help="1x and 2x, once; versions with 1 tag (a smoke test)")
     parser.add_argument("--pdf", action="store_true",
                         help="measure the PDF too, and the tracked-changes PDFs of make versions (slow)")
