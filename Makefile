@@ -62,7 +62,7 @@ pdf: setup ## Build the PDF manual with XeLaTeX into _build/latex
 # Releases: see RELEASE.md.  Built releases are kept in .cache/versions/, by commit.
 BRANCH        ?= main
 # What `make dist` builds; tools/make_dist.py's ARTEFACTS names the files it then collects.
-DIST_TARGETS  ?= pdf offline handouts workbook posters training
+DIST_TARGETS  ?= pdf offline slides handouts workbook posters training
 
 .PHONY: versions
 versions: setup ## Every release and main in one site, with a version switcher and tracked changes, into _build/versions
@@ -85,7 +85,7 @@ dist: setup ## Build a release's artefacts, checksums and approval record into d
 
 .PHONY: clean-html
 clean-html:
-	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex
+	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex $(BUILDDIR)/slides $(BUILDDIR)/slides-doctrees
 
 .PHONY: bench
 bench: setup ## How build time and size grow with the content (1, 2, 4 times; BENCHOPTS=--full: 1, 4, 10), against the budget (_build/bench.json)
@@ -105,7 +105,7 @@ test: setup ## Run the tests (they build the manual themselves)
 .PHONY: check
 check: html ## Quick check while writing: a strict build and the fast tests (make test runs all)
 	MANUAL_TEST_INCREMENTAL=1 $(VENV)/bin/python -m pytest tests -q \
-	  -m "not browser and not pdf and not versions and not fixtures"
+	  -m "not browser and not pdf and not versions and not fixtures and not slides"
 
 .PHONY: clean
 clean: ## Remove the built output (the diagram cache in .cache/ stays)
@@ -120,8 +120,20 @@ requirements: ## Re-pin requirements.txt from requirements.in (needs the network
 
 # In the room: the manual offline, the handouts on paper, and screenshots to check both by eye.
 .PHONY: offline handouts screenshots training
-offline: html ## Zip the HTML manual for use without a network, into _build/offline
-	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline
+offline: html slides ## Zip the HTML manual, with the slides, for use without a network, into _build/offline
+	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline --slides $(BUILDDIR)/slides/html
+
+# The slides for the room: one reveal.js deck a topic (a session), from the topic pages, by the
+# `slides` builder (_ext/slides.py, loaded with -t slides only), with doctrees of its own, so
+# that the manual's HTML and PDF are never touched.  No -j: sphinx-revealjs reads pages one at a
+# time, and Sphinx warns (an error under -W) when asked to read them in parallel.
+SLIDESOPTS    ?= -n -W --keep-going
+.PHONY: slides
+slides: setup ## One slide deck a session for the room (key messages, diagrams, prompts, speaker notes), in _build/slides
+	$(SPHINXBUILD) -b slides -t slides -d $(BUILDDIR)/slides-doctrees -c $(CONFDIR) $(SLIDESOPTS) $(O) \
+	  $(SOURCEDIR) $(BUILDDIR)/slides/html
+	$(VENV)/bin/python tools/make_slides_zip.py $(BUILDDIR)/slides/html $(BUILDDIR)/slides
+	@echo "The decks are listed in $(BUILDDIR)/slides/html/index.html"
 
 handouts: html ## Print every exercise's handout into one A4 PDF, into _build/handouts
 	$(VENV)/bin/python tools/make_handouts_pdf.py $(BUILDDIR)/html $(BUILDDIR)/handouts

@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 # Local extensions live in one folder, each a short module with a docstring.
 sys.path.insert(0, str(ROOT / "_ext"))
+# tools/manual_tools.py holds what the build shares with the tools: Chromium and its flags.
+sys.path.insert(0, str(ROOT / "tools"))
+from manual_tools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # -- Project -----------------------------------------------------------------
 
@@ -44,6 +47,8 @@ extensions = [
     "mermaid_build",
     # Local: page kinds, handouts, session plans and the curriculum checks.
     "curriculum",
+    # Local: whole group sessions in each topic's session plan, and "if a group member cannot read".
+    "sessions",
     # Local: the marked box for programme wording no longer used as written.
     "programme_wording",
     # Local: the words the manual no longer uses, checked on every page.
@@ -56,6 +61,8 @@ extensions = [
     "symbols",
     # Local: each handout's readability, reported by every build, with the declared limits.
     "readability",
+    # Local: each topic's key messages, easy read with a picture beside each (shown on the slides).
+    "key_messages",
     # Local: the version and release date (or "development version") on every page.
     "versioning",
     # Local: the search, one entry a section, ranked, with synonyms, from file:// too.
@@ -118,15 +125,9 @@ mermaid_build_config = {
 # Debian's Chromium: puppeteer downloads no browser of its own here.
 mermaid_build_puppeteer = {
     # MERMAID_CHROMIUM: another browser where Debian's is not there (Read the Docs).
-    "executablePath": os.environ.get("MERMAID_CHROMIUM", "/usr/bin/chromium"),
-    "args": [
-        "--no-sandbox",  # CI and developers run as root
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",  # the machine has no network
-        "--disable-component-update",
-        "--disable-sync",
-    ],
+    "executablePath": os.environ.get("MERMAID_CHROMIUM", CHROMIUM),
+    # The same flags as the tools' and tests' Chromium: as root, without a GPU or the network.
+    "args": CHROMIUM_ARGS,
 }
 # Where mermaid-cli and mermaid are installed: their versions are part of the cache key.
 mermaid_build_node_modules = str(ROOT / "node_modules")
@@ -150,6 +151,11 @@ section_search_weights = {
     "exercises/*#handout": 0.5,
     "reference/glossary#term-*": 0.7,
     "facilitator-guide/*": 1.2,
+    # The course is read before a group, not searched during one: its role plays and units
+    # name the same situations as the guide, which is what a facilitator needs mid-session.
+    "training/*": 0.5,
+    # The answers page gathers every unit's knowledge checks; each unit's list points to it.
+    "training/units/*#knowledge-checks": 0.5,
 }
 
 # -- HTML --------------------------------------------------------------------
@@ -177,6 +183,35 @@ html_copy_source = False
 # the glossary lists and the search finds; furo links no index, and writing it
 # cost every rebuild a quarter of a second.
 html_use_index = False
+
+# -- Slides (make slides; _ext/slides.py) ------------------------------------
+
+# One reveal.js deck a session, built by `make slides` (`-b slides -t slides`) into a folder of its
+# own.  Only that build loads the extension and sphinx-revealjs (which reads pages one at a time):
+# the manual's HTML and PDF are built exactly as without them.
+if tags.has("slides"):  # noqa: F821 (Sphinx gives conf.py its tags)
+    extensions.append("slides")
+    # The decks' page template and stylesheet, instead of the manual's furo overrides.
+    templates_path = ["_slides"]
+    revealjs_static_path = ["_slides/static"]
+    revealjs_css_files = ["slides.css"]
+    # reveal.js's own, from inside the package: fonts and all, nothing from the web.
+    revealjs_style_theme = "white"
+    revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]
+    revealjs_script_conf = {
+        "width": 1280,
+        "height": 720,
+        "margin": 0.04,
+        "center": False,
+        "hash": True,
+        # The arrow keys go through every slide, in order.
+        "navigationMode": "linear",
+        # No movement between slides; the slide number for the facilitator.
+        "transition": "none",
+        "backgroundTransition": "none",
+        "slideNumber": "c/t",
+        "controlsTutorial": False,
+    }
 
 # -- LaTeX -------------------------------------------------------------------
 

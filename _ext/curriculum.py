@@ -4,9 +4,10 @@ What this adds:
 
 * ``handout`` directive: the easy-read handout of an exercise, a block that
   prints on its own page (HTML print and LaTeX), in large print;
-* ``session-plan`` directive: on a topic page, a table of the exercises that
-  belong to it, with their format and time, and the total, generated from the
-  exercises' front matter;
+* ``session-plan`` directive: on a topic page, the timed running order of
+  each whole session its exercises need, generated from the exercises' front
+  matter by ``sessions.py`` (the session's parts are declared in
+  ``page-kinds.toml``);
 * ``topic-overview`` directive: every topic with its aims and its exercises;
 * the checks declared in ``page-kinds.toml`` beside this file (required
   front matter, required headings in order, links between topics and their
@@ -739,43 +740,10 @@ def _reading_order(app: Sphinx) -> list[str]:
 
 
 def _session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
-    """The table of *topic*'s exercises, for the page *docname* being written."""
-    pages = _store(app.env)
-    exercises = _exercises_of(app, topic)
-    if not exercises:
-        return nodes.paragraph(text="This topic has no group exercise of its own.")
-    table = nodes.table(classes=["session-plan"], ids=[f"session-plan-{pages[topic]['label'] or topic.replace('/', '-')}"])
-    group = nodes.tgroup(cols=3)
-    table += group
-    for width in (60, 20, 20):
-        group += nodes.colspec(colwidth=width)
+    """*topic*'s whole sessions (_ext/sessions.py), for the page *docname* being written."""
+    import sessions
 
-    def row(*cells) -> nodes.row:
-        r = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(text=str(cell))
-            r += entry
-        return r
-
-    head = nodes.thead()
-    head += row("Activity", "Format", "Minutes")
-    group += head
-    body = nodes.tbody()
-    total = 0
-    for exercise in exercises:
-        meta = pages[exercise]["metadata"]
-        time = meta.get("time")
-        minutes = time if isinstance(time, int) and not isinstance(time, bool) else 0
-        total += minutes
-        para = nodes.paragraph()
-        para += _link(app, docname, exercise, pages[exercise]["title"])
-        body += row(para, meta.get("format", ""), minutes)
-    body += row(nodes.paragraph("", "", nodes.strong(text="Total")), "", total)
-    group += body
-    title = nodes.title(text="Session plan")
-    table.insert(0, title)
-    return table
+    return sessions.session_plan(app, docname, topic)
 
 
 def _topic_overview(app: Sphinx, docname: str) -> nodes.Node:

@@ -29,7 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from curriculum import SCHEMA_FILE, handout, load_schema
+from curriculum import SCHEMA_FILE, handout, load_schema, read_schema
 from guard import guarded
 
 logger = logging.getLogger(__name__)
@@ -112,10 +112,12 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         return
     env = app.env
     docname = env.docname
-    schema = load_schema()
-    declared = destinations(schema)
     # The words live in page-kinds.toml: a change there reads this page again.
     env.note_dependency(str(SCHEMA_FILE))
+    schema, problems = read_schema(SCHEMA_FILE)
+    if problems:
+        return  # the rules cannot be read: their own message names the mistake, once
+    declared = destinations(schema)
     value = env.metadata.get(docname, {}).get(FIELD)
     spec = declared.get(value) if isinstance(value, str) else None
     if spec is None:
@@ -158,6 +160,13 @@ def visit_tick_box_text(self, node: tick_box) -> None:
     raise nodes.SkipNode
 
 
+@guarded
+def visit_tick_box_body(self, node: tick_box) -> None:
+    """Man pages and Texinfo: the same box, as a character."""
+    self.body.append("\N{BALLOT BOX}")
+    raise nodes.SkipNode
+
+
 def _pass(self, node: nodes.Node) -> None:
     pass
 
@@ -175,9 +184,11 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("guard")
     destinations()  # a mistake in the declared words stops the build at once, with the file's name
     app.add_node(handout_destination, html=(visit_destination_html, depart_destination_html),
-                 latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass))
+                 latex=(visit_destination_latex, depart_destination_latex), text=(_pass, _pass),
+                 man=(_pass, _pass), texinfo=(_pass, _pass))
     app.add_node(tick_box, html=(visit_tick_box_html, None), latex=(visit_tick_box_latex, None),
-                 text=(visit_tick_box_text, None))
+                 text=(visit_tick_box_text, None), man=(visit_tick_box_body, None),
+                 texinfo=(visit_tick_box_body, None))
     app.add_role("tick-box", TickBoxRole())
     app.connect("doctree-read", on_doctree_read)
     # env_version: bump when the nodes this module leaves in the doctrees change.

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+# Undocumented: Sphinx's logger namespace (also in stay_failed.py; tests/test_internals.py checks it).
 from sphinx.util.logging import NAMESPACE
 
 from guard import guarded
@@ -223,9 +224,14 @@ def before_bibtex(app: Sphinx) -> None:
             handler.addFilter(_without_unread_keys)
 
 
+#: What follows from a broken .bib file, said already by its one message: keys after the
+#: mistake cannot be found, and an entry cut short by it lacks the fields after the break.
+CONSEQUENCES = {("bibtex", "key_not_found"), ("bibtex", "missing_field")}
+
+
 def _without_unread_keys(record: stdlib_logging.LogRecord) -> bool:
-    """Leave out 'could not find bibtex key' while the bibliography cannot be read."""
-    return (getattr(record, "type", None), getattr(record, "subtype", None)) != ("bibtex", "key_not_found")
+    """Leave out what follows from the mistake while the bibliography cannot be read."""
+    return (getattr(record, "type", None), getattr(record, "subtype", None)) not in CONSEQUENCES
 
 
 @guarded

@@ -29,6 +29,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+# Undocumented parts of sphinx.util.logging (its logger namespace, and how suppress_warnings is
+# matched), relied on here and in source_checks.py; tests/test_internals.py fails if they change.
 from sphinx.util.logging import NAMESPACE, is_suppressed_warning
 
 from guard import guarded

@@ -42,6 +42,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -434,6 +435,28 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         section += credit_paragraph()
 
 
+class WordsWithoutPictures(SphinxPostTransform):
+    """For a builder that can show neither an SVG nor a PDF picture (Texinfo), a key point keeps its words.
+
+    The symbols are SVG (HTML) and PDF (LaTeX); Sphinx would otherwise warn that it
+    has no picture of a kind such a builder can take, and the strict build would fail.
+    """
+
+    default_priority = 100
+
+    def is_available(self) -> bool:
+        usable = {"image/svg+xml", "application/pdf"}
+        return not usable & set(getattr(self.app.builder, "supported_image_types", usable))
+
+    def run(self, **kwargs) -> None:
+        for picture in list(self.document.findall(key_point_picture)):
+            picture.children = []
+
+
+#: Visitors for the builders that draw nothing of their own for a key point.
+PLAIN = {name: (visit_plain, depart_plain) for name in ("text", "man", "texinfo")}
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("guard")
     app.add_config_value("pictures_folder", "", "env", types=[str])
@@ -444,12 +467,13 @@ def setup(app: Sphinx) -> dict:
                  key_point_picture: (visit_picture_latex, depart_picture_latex),
                  key_point_words: (visit_words_latex, depart_words_latex),
                  card_set: (visit_card_set_latex, depart_plain)}[node]
-        app.add_node(node, html=(_html_open(css), _html_close), latex=latex, text=(visit_plain, depart_plain))
-    app.add_node(key_point_marker, html=(visit_plain, depart_plain), latex=(visit_plain, depart_plain),
-                 text=(visit_plain, depart_plain))
+        # The other builders (text, man, texinfo, ...) show the picture and words one after the other.
+        app.add_node(node, html=(_html_open(css), _html_close), latex=latex, **PLAIN)
+    app.add_node(key_point_marker, html=(visit_plain, depart_plain), latex=(visit_plain, depart_plain), **PLAIN)
     app.add_role("key-point", KeyPointRole())
     app.add_directive("cards", CardsDirective)
     app.add_transform(KeyPointTransform)
+    app.add_post_transform(WordsWithoutPictures)
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge_doc)
     app.connect("env-merge-info", on_merge_info)

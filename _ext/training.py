@@ -634,6 +634,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             node.replace_self(_answers(app, docname, plan))
 
 
+# How Sphinx's HTML writer writes a toctree caption (not an API): tests/test_internals.py checks it.
 CAPTION = '<p class="caption" role="heading">'
 
 
@@ -652,16 +653,20 @@ def on_builder_inited(app: Sphinx) -> None:
     _settings(app)  # a malformed [training] is reported once, at the start
 
 
+#: Man pages and Texinfo show a check, an answer or a role play as its plain contents.
+OTHERS = {"man": (_pass, _pass), "texinfo": (_pass, _pass)}
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("guard")
     app.add_node(knowledge_check, html=(_html_visit_check, _html_depart_div),
-                 latex=(_latex_visit_check, _pass), text=(_pass, _pass))
+                 latex=(_latex_visit_check, _pass), text=(_pass, _pass), **OTHERS)
     app.add_node(model_answer, html=(_html_visit_answer, _html_depart_details),
-                 latex=(_latex_visit_answer, _pass), text=(_text_visit_answer, _pass))
+                 latex=(_latex_visit_answer, _pass), text=(_text_visit_answer, _pass), **OTHERS)
     app.add_node(role_play, html=(_html_visit_role_play, _html_depart_div),
-                 latex=(_pass, _pass), text=(_pass, _pass))
+                 latex=(_pass, _pass), text=(_pass, _pass), **OTHERS)
     app.add_node(good_response, html=(_html_visit_good_response, _html_depart_div),
-                 latex=(_latex_visit_good_response, _pass), text=(_pass, _pass))
+                 latex=(_latex_visit_good_response, _pass), text=(_pass, _pass), **OTHERS)
     app.add_directive("knowledge-check", KnowledgeCheckDirective)
     app.add_directive("model-answer", ModelAnswerDirective)
     app.add_directive("role-play", RolePlayDirective)

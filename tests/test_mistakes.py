@@ -35,9 +35,20 @@ pytestmark = pytest.mark.fixtures
 
 #: What a copy of the project takes from the real one; docs/ is the fixture.
 PROJECT_FILES = ["conf.py", "VERSION", "CHANGELOG.md"]
-PROJECT_DIRS = ["_ext", "_static", "_templates", "symbols"]
+# tools/: conf.py takes Chromium and its flags from tools/manual_tools.py.
+PROJECT_DIRS = ["_ext", "_static", "_templates", "symbols", "tools"]
 TOPIC, EXERCISE = "docs/modules/one-topic.md", "docs/exercises/one-exercise.md"
 GLOSSARY, BIB = "docs/reference/glossary.md", "docs/reference/references.bib"
+
+# The one entry the fixture cites, as an author writes it (the mistakes below break its fields).
+FIXTURE_BIB = """\
+@misc{soa2003,
+  author = {{UK Parliament}},
+  title = {Sexual Offences Act 2003},
+  year = {2003},
+  note = {https://www.legislation.gov.uk/ukpga/2003/42}
+}
+"""
 
 
 @dataclass
@@ -64,8 +75,9 @@ def copy_project(root: Path) -> Project:
     for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     write_fixture(root)
-    # conf.py names the bibliography relative to itself: docs/reference/references.bib.
-    shutil.copy(ROOT / BIB, root / BIB)
+    # conf.py names the bibliography relative to itself: docs/reference/references.bib.  The
+    # fixture's own holds only the entry its pages cite: every entry must be cited somewhere.
+    (root / BIB).write_text(FIXTURE_BIB, encoding="utf-8")
     return Project(root)
 
 
@@ -178,11 +190,14 @@ MISTAKES = {
         EXERCISE, "time: 30\n", "time: 30\n  format: [group\n", "curriculum.front-matter",
         r"front matter is not valid YAML \(.*\): write one field a line as 'name: value'", "format: [group"),
     "front-matter-not-closed": Mistake(
-        EXERCISE, "format: group\n---\n", "format: group\n", "curriculum.front-matter",
+        EXERCISE, "reads them back.\n---\n", "reads them back.\n", "curriculum.front-matter",
         r"the front matter that starts on line 1 has no closing '---' line: add one after its last field", 1,
         only=False),  # docutils also reads the lone '---' as a line across the page
     "front-matter-not-fields": Mistake(
-        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\n", "- exercise\n- group\n",
+        EXERCISE, "kind: exercise\ntopic: [mod-one-topic]\ntime: 30\nformat: group\ndestination: group-record\n"
+        "cannot-read: |\n  Read the chain aloud, link by link, and let the group member point to each link.\n"
+        "  A facilitator writes their words on the handout and reads them back.\n",
+        "- exercise\n- group\n",
         "curriculum.front-matter", r"front matter must be fields, one a line as 'name: value'", 2),
     "front-matter-unknown-value": Mistake(
         EXERCISE, "format: group", "format: lecture", "curriculum.front-matter",

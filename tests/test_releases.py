@@ -226,13 +226,15 @@ def test_dist_gets_checksums_of_its_artefacts_and_the_approval_record(released: 
     done = make_dist(released)
     assert done.returncode == 0, done.stderr
     dist = released / "dist"
-    assert sorted(p.name for p in dist.iterdir()) == [
-        "internet-offending-module-1.0.0-SHA256SUMS", "internet-offending-module-1.0.0-handouts.pdf",
-        "internet-offending-module-1.0.0-html.zip", "internet-offending-module-1.0.0-release.txt",
-        "internet-offending-module-1.0.0.pdf"]
+    artefacts = [name.format(version="1.0.0") for _, name in dist_tool.ARTEFACTS]
+    assert {"internet-offending-module-1.0.0.pdf", "internet-offending-module-1.0.0-html.zip",
+            "internet-offending-module-1.0.0-slides.zip", "internet-offending-module-1.0.0-handouts.pdf"} <= set(artefacts)
+    assert sorted(p.name for p in dist.iterdir()) == sorted(
+        [*artefacts, "internet-offending-module-1.0.0-SHA256SUMS", "internet-offending-module-1.0.0-release.txt"])
     check = subprocess.run(["sha256sum", "-c", "internet-offending-module-1.0.0-SHA256SUMS"], cwd=dist,
                            capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 4, check.stdout + check.stderr
+    # Each artefact and the release record.
+    assert check.returncode == 0 and check.stdout.count(": OK") == len(artefacts) + 1, check.stdout + check.stderr
     record = (dist / "internet-offending-module-1.0.0-release.txt").read_text(encoding="utf-8")
     assert f"Approved by {COMMITTEE} on {YESTERDAY}" in record
     assert f"Tag: v1.0.0, made by Curriculum Lead <lead@example.invalid> on {TODAY}" in record

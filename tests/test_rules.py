@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import DOCS, ROOT, SHARED_RENDERER, Build, sphinx_build
 
@@ -70,10 +72,6 @@ A {term}`trigger` starts a chain of thoughts and behaviour.
 
 The law is in the Sexual Offences Act {cite:p}`soa2003`.
 
-## Key messages
-
-- A chain can be broken at any step.
-
 ::::{programme-wording}
 :reason: It blames the whole person; the group talks about the behaviour.
 
@@ -83,6 +81,10 @@ I am a bad person.
 What I did was wrong, and I can change what I do.
 :::
 ::::
+
+## Key messages
+
+{key-point}`think_,_to` A chain can be **broken at any step**.
 
 ## Activities
 
@@ -122,6 +124,9 @@ topic: [mod-one-topic]
 time: 30
 format: group
 destination: group-record
+cannot-read: |
+  Read the chain aloud, link by link, and let the group member point to each link.
+  A facilitator writes their words on the handout and reads them back.
 ---
 
 (ex-one-exercise)=
@@ -160,6 +165,9 @@ It is OK to ask for help.
     "reference/index.md": """\
 (reference-index)=
 # Reference
+
+```{module-sessions}
+```
 
 ```{toctree}
 glossary
@@ -281,13 +289,69 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def test_session_plan_lists_the_exercise_with_its_minutes_and_the_total(valid_build: Build) -> None:
-    page = (valid_build.outdir / "modules" / "one-topic.html").read_text(encoding="utf-8")
-    table = re.search(r'<table[^>]*id="session-plan-mod-one-topic".*?</table>', page, re.S)
-    assert table, "no session-plan table on the topic page"
-    rows = [_text(row) for row in re.findall(r"<tr.*?</tr>", table.group(0), re.S)]
-    assert rows == ["Activity Format Minutes", "One exercise group 30", "Total 30"]
-    assert 'href="../exercises/one-exercise.html#ex-one-exercise"' in table.group(0)
+SCHEMA = tomllib.loads((ROOT / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))
+SESSION = SCHEMA["session"]
+
+
+def _minutes_of(clock: str) -> int:
+    hours, _, minutes = clock.partition(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def session_tables(page: Path, label: str = "mod-one-topic") -> list[list[list[str]]]:
+    """Each session table of the topic's plan: its body rows, each as its cells' text."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    box = soup.find(id=f"session-plan-{label}")
+    assert box is not None, "no session plan on the topic page"
+    return [[[" ".join(cell.get_text(" ").split()) for cell in row.find_all("td")]
+             for row in table.find("tbody").find_all("tr")]
+            for table in box.find_all("table", class_="session-plan")]
+
+
+def assert_whole_session(rows: list[list[str]]) -> None:
+    """A session as declared: its parts in order, each starting when the one before ends, the
+    break where it is declared, no stretch longer than declared without one, adding up to the length."""
+    *parts, total = rows
+    assert total[1:] == ["Total", "", str(SESSION["length"])] and _minutes_of(total[0]) == SESSION["length"]
+    clock = 0
+    for time, _, _, minutes in parts:
+        assert _minutes_of(time) == clock
+        clock += int(minutes)
+    assert clock == SESSION["length"]
+    fixed = [(p["name"], str(p["minutes"])) for p in SESSION["parts"] if not p.get("activities")]
+    declared_names = {p["name"] for p in SESSION["parts"]}
+    assert [(name, minutes) for _, name, _, minutes in parts if name in declared_names] == fixed
+    run = 0
+    breaks = {p["name"] for p in SESSION["parts"] if p.get("break")}
+    for _, name, _, minutes in parts:
+        run = 0 if name in breaks else run + int(minutes)
+        assert run <= SESSION["longest_without_break"], f"{run} minutes without a break by {name!r}"
+
+
+def exercise_minutes(rows: list[list[str]]) -> dict[str, int]:
+    """Minutes of each exercise in a session, its pieces before and after the break added up."""
+    declared = {p["name"] for p in SESSION["parts"]} | {SESSION["spare_name"], "Total"}
+    found: dict[str, int] = {}
+    for _, name, _, minutes in rows:
+        if name not in declared:
+            name = name.removesuffix(" (continued)")
+            found[name] = found.get(name, 0) + int(minutes)
+    return found
+
+
+def test_session_plan_is_one_whole_session_holding_the_exercise(valid_build: Build) -> None:
+    page = valid_build.outdir / "modules" / "one-topic.html"
+    [rows] = session_tables(page)
+    assert_whole_session(rows)
+    assert exercise_minutes(rows) == {"One exercise": 30}
+    spare = sum(int(m) for _, name, _, m in rows if name == SESSION["spare_name"])
+    activity = sum(p["minutes"] for p in SESSION["parts"] if p.get("activities"))
+    assert spare == activity - 30, "the activity time the exercise leaves is named, not left blank"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    box = soup.find(id="session-plan-mod-one-topic")
+    assert box.find("a", href="../exercises/one-exercise.html#ex-one-exercise")
+    text = " ".join(box.get_text(" ").split())
+    assert "If the session runs short:" in text and "If it runs long:" in text
 
 
 def test_a_rebuild_after_an_exercise_changes_updates_its_topic_session_plan(tmp_path: Path) -> None:
@@ -298,9 +362,9 @@ def test_a_rebuild_after_an_exercise_changes_updates_its_topic_session_plan(tmp_
     edit(src, EXERCISE, "time: 30", "time: 35")
     again = sphinx_build(src, tmp_path / "html")
     assert again.ok, again.output[-2000:]
-    page = (tmp_path / "html" / "modules" / "one-topic.html").read_text(encoding="utf-8")
-    table = re.search(r'<table[^>]*id="session-plan-mod-one-topic".*?</table>', page, re.S).group(0)
-    assert [_text(row) for row in re.findall(r"<tr.*?</tr>", table, re.S)][-1] == "Total 35"
+    [rows] = session_tables(tmp_path / "html" / "modules" / "one-topic.html")
+    assert exercise_minutes(rows) == {"One exercise": 35}
+    assert_whole_session(rows)
     assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
 
 
@@ -343,6 +407,112 @@ def test_an_exercise_moved_to_another_topic_leaves_the_old_topics_session_plan(t
     assert 'id="session-plan-mod-other-topic"' in new
 
 
+def module_sessions(page: Path) -> list[list[str]]:
+    """The rows of the module's sessions, each as its cells' text.
+
+    The fixture lists them on reference/index, a page that is not a parent of the exercises in the
+    toctree, as the guide page is not in the manual: Sphinx does not write it again for them.
+    """
+    overview = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id="module-sessions")
+    assert overview is not None, "no list of the module's sessions"
+    return [[" ".join(td.get_text(" ").split()) for td in tr.find_all("td")] for tr in overview.select("tbody tr")]
+
+
+def test_a_rebuild_after_an_exercise_changes_updates_the_list_of_the_modules_sessions(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    first = sphinx_build(src, tmp_path / "html")
+    assert first.ok, first.output[-2000:]
+    assert module_sessions(tmp_path / "html" / "reference" / "index.html") == [
+        ["Session 1", "One topic", "One exercise"]]
+    edit(src, EXERCISE, "format: group", "format: one-to-one")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
+    assert module_sessions(tmp_path / "html" / "reference" / "index.html") == [
+        ["One to one", "One topic", "One exercise (30 minutes)"]]
+
+
+def another_exercise(src: Path, minutes: int, form: str) -> None:
+    """A second exercise of the fixture topic, listed first in the toctree."""
+    edit(src, "exercises/another-exercise.md", None, FIXTURE[EXERCISE]
+         .replace("one-exercise", "another-exercise").replace("# One exercise", "# Another exercise")
+         .replace("time: 30", f"time: {minutes}").replace("format: group", f"format: {form}"))
+    edit(src, "exercises/index.md", "one-exercise", "another-exercise\none-exercise")
+    edit(src, TOPIC, "- {ref}`ex-one-exercise`", "- {ref}`ex-another-exercise`: more.\n- {ref}`ex-one-exercise`")
+
+
+def test_session_plan_and_overview_take_every_exercise_in_toctree_order(tmp_path: Path) -> None:
+    """A second exercise, listed first in the toctree: both in one session, in that order."""
+    src = write_fixture(tmp_path)
+    another_exercise(src, 15, "pairs")
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+    [rows] = session_tables(build.outdir / "modules" / "one-topic.html")
+    assert_whole_session(rows)
+    assert list(exercise_minutes(rows).items()) == [("Another exercise", 15), ("One exercise", 30)]
+    index = (build.outdir / "modules" / "index.html").read_text(encoding="utf-8")
+    exercises = re.search(r"<strong>Exercises: </strong>(.*?)</p>", index, re.S).group(1)
+    assert _text(exercises) == "Another exercise ; One exercise"
+
+
+def test_exercises_that_do_not_fit_one_session_get_as_many_whole_sessions_as_they_need(tmp_path: Path) -> None:
+    activity = sum(p["minutes"] for p in SESSION["parts"] if p.get("activities"))
+    src = write_fixture(tmp_path)
+    another_exercise(src, activity - 20, "group")  # with the other's 30 minutes, more than one session holds
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+    page = build.outdir / "modules" / "one-topic.html"
+    first, second = session_tables(page)
+    assert_whole_session(first)
+    assert_whole_session(second)
+    assert exercise_minutes(first) == {"Another exercise": activity - 20}
+    assert exercise_minutes(second) == {"One exercise": 30}
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    captions = [c.get_text(" ", strip=True) for c in soup.select("table.session-plan caption")]
+    assert [c.split(" (")[0].rstrip(" ¶") for c in captions] == ["Session plan: session 1 of 2",
+                                                                 "Session plan: session 2 of 2"]
+    assert module_sessions(build.outdir / "reference" / "index.html") == [
+        ["Session 1", "One topic , session 1 of 2", "Another exercise"],
+        ["Session 2", "One topic , session 2 of 2", "One exercise"]]
+    home = BeautifulSoup((build.outdir / "reference" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "The module has two group sessions" in home.find(id="module-sessions").p.get_text()
+
+
+def test_a_one_to_one_exercise_is_listed_apart_and_takes_no_group_time(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    another_exercise(src, 20, "one-to-one")
+    build = sphinx_build(src, tmp_path / "html")
+    assert build.ok, build.warnings or build.output[-2000:]
+    page = build.outdir / "modules" / "one-topic.html"
+    [rows] = session_tables(page)
+    assert_whole_session(rows)
+    assert exercise_minutes(rows) == {"One exercise": 30}
+    box = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id="session-plan-mod-one-topic")
+    apart = box.find("p", class_="session-apart")
+    assert apart is not None and " ".join(apart.get_text(" ").split()) == (
+        "One to one, not in a group session: Another exercise (20 minutes).")
+    assert apart.find("a", href="../exercises/another-exercise.html#ex-another-exercise")
+    whens = [row[0] for row in module_sessions(build.outdir / "reference" / "index.html")]
+    assert whens == ["One to one, before session 1", "Session 1"]
+
+
+def test_every_exercise_shows_if_a_group_member_cannot_read_at_the_end_of_its_steps(valid_build: Build) -> None:
+    soup = BeautifulSoup((valid_build.outdir / "exercises" / "one-exercise.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    steps = next(s for s in soup.find_all("section") if s.h2 and s.h2.get_text(strip=True).rstrip("¶") == "Steps")
+    box = steps.find_all(recursive=False)[-1]
+    assert "cannot-read" in box.get("class", [])
+    assert box.find(class_="admonition-title").get_text(strip=True) == SCHEMA["cannot_read"]["title"]
+    *_, guidance, note = box.find_all(recursive=False)
+    assert " ".join(guidance.get_text(" ").split()) == (
+        "Read the chain aloud, link by link, and let the group member point to each link. "
+        "A facilitator writes their words on the handout and reads them back.")
+    # Where it changed since the reviewed draft: a versionadded note ends the box.
+    assert "versionadded" in note.get("class", [])
+    assert " ".join(note.get_text(" ").split()).startswith(
+        f"Added in version {(ROOT / 'VERSION').read_text(encoding='utf-8').strip()}: This box is new")
+
+
 def test_topic_overview_lists_each_topic_with_its_aims_and_exercises(valid_build: Build) -> None:
     page = (valid_build.outdir / "modules" / "index.html").read_text(encoding="utf-8")
     entry = re.search(r'<div class="topic-overview[^"]*">\s*<section id="overview-mod-one-topic">(.*?)</section>',
@@ -356,25 +526,6 @@ def test_topic_overview_lists_each_topic_with_its_aims_and_exercises(valid_build
     exercises = re.search(r"<strong>Exercises: </strong>(.*?)</p>", html, re.S)
     assert exercises and _text(exercises.group(1)) == "One exercise"
     assert 'href="../exercises/one-exercise.html#ex-one-exercise"' in exercises.group(1)
-
-
-def test_session_plan_and_overview_take_every_exercise_in_toctree_order(tmp_path: Path) -> None:
-    """A second exercise, listed first in the toctree: both rows, in that order, and the sum."""
-    src = write_fixture(tmp_path)
-    edit(src, "exercises/another-exercise.md", None, FIXTURE[EXERCISE]
-         .replace("one-exercise", "another-exercise").replace("# One exercise", "# Another exercise")
-         .replace("time: 30", "time: 15").replace("format: group", "format: pairs"))
-    edit(src, "exercises/index.md", "one-exercise", "another-exercise\none-exercise")
-    edit(src, TOPIC, "- {ref}`ex-one-exercise`", "- {ref}`ex-another-exercise`: pairs.\n- {ref}`ex-one-exercise`")
-    build = sphinx_build(src, tmp_path / "html")
-    assert build.ok, build.warnings or build.output[-2000:]
-    page = (build.outdir / "modules" / "one-topic.html").read_text(encoding="utf-8")
-    table = re.search(r'<table[^>]*id="session-plan-mod-one-topic".*?</table>', page, re.S).group(0)
-    rows = [_text(row) for row in re.findall(r"<tr.*?</tr>", table, re.S)]
-    assert rows == ["Activity Format Minutes", "Another exercise pairs 15", "One exercise group 30", "Total 45"]
-    index = (build.outdir / "modules" / "index.html").read_text(encoding="utf-8")
-    exercises = re.search(r"<strong>Exercises: </strong>(.*?)</p>", index, re.S).group(1)
-    assert _text(exercises) == "Another exercise ; One exercise"
 
 
 # -- pictures beside key points, cards and the symbols' credit ---------------------
@@ -424,7 +575,7 @@ def test_the_symbols_credit_ends_each_handout_and_card_set_with_pictures(valid_b
 def test_the_build_reports_each_handouts_readability(valid_build: Build) -> None:
     assert re.search(r"Readability of the handouts \(limits: 12 words a sentence on average, 10% long words\)",
                      valid_build.output)
-    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.7 words a sentence, "
+    assert re.search(r"exercises/one-exercise\.md, 'My chain': 7 sentences, 7\.1 words a sentence, "
                      r"0\.0% long words", valid_build.output)
 
 
@@ -498,7 +649,7 @@ TITLE_E = "# One exercise"
 CASES = {
     # -- required headings, in order
     "topic-missing-heading": Case(
-        TOPIC, "## Key messages\n\n- A chain can be broken at any step.\n\n", "",
+        TOPIC, "## Key messages\n\n{key-point}`think_,_to` A chain can be **broken at any step**.\n\n", "",
         "curriculum.headings", r"missing required heading\(s\): 'Key messages'", TITLE_T),
     "exercise-missing-heading": Case(
         EXERCISE, "## Materials\n\n- Flip chart and pens.\n\n", "",
@@ -542,6 +693,13 @@ CASES = {
         EXERCISE, "topic: [mod-one-topic]", "topic: mod-one-topic",
         "curriculum.front-matter", r"front matter field 'topic' is 'mod-one-topic': it must be a list of labels.*",
         "topic:"),
+    "exercise-cannot-read-missing": Case(
+        EXERCISE, FIXTURE[EXERCISE][FIXTURE[EXERCISE].index("cannot-read:"):FIXTURE[EXERCISE].index("---\n\n")], "",
+        "curriculum.front-matter",
+        r"front matter has no 'cannot-read' field \(every exercise page needs one\)", 1),
+    "exercise-cannot-read-empty": Case(
+        EXERCISE, "cannot-read: |", 'cannot-read: ""\nunused: |',
+        "curriculum.front-matter", r"front matter field 'cannot-read' is '': it must be text", "cannot-read:"),
     "topic-summary-missing": Case(
         TOPIC, "summary: How a trigger starts a chain that can be broken.\n", "",
         "curriculum.front-matter", r"front matter has no 'summary' field \(every topic page needs one\)", 1),
@@ -677,6 +835,30 @@ CASES = {
         TOPIC, "Keep to feelings and situations.", "::::{say-instead}\nKeep to feelings.\n::::\n\nKeep to feelings and situations.",
         "curriculum.programme-wording", r"a \{say-instead\} block belongs inside a \{programme-wording\} box",
         "::::{say-instead}"),
+    # -- key messages: easy read for group members (they are on the slides), each a key point with its picture
+    "key-messages-as-a-list": Case(
+        TOPIC, "{key-point}`think_,_to` A chain can be **broken at any step**.", "- A chain can be broken at any step.",
+        "curriculum.key-messages", r"'Key messages' holds a list that is not a key point: write each message .*",
+        "- A chain"),
+    "key-messages-without-picture": Case(
+        TOPIC, "{key-point}`think_,_to` A chain", "A chain",
+        "curriculum.key-messages", r"'Key messages' holds text that is not a key point: write each message .*",
+        "A chain can be"),
+    "key-messages-without-bold": Case(
+        TOPIC, "A chain can be **broken at any step**.", "A chain can be broken at any step.",
+        "curriculum.key-messages", r"a key message bolds its key words: put \*\* around the words that matter most",
+        "A chain can be broken"),
+    "key-messages-long-sentence": Case(
+        TOPIC, "A chain can be **broken at any step**.",
+        "A chain can be **broken at any step**, early or late, by a person who has learnt how to stop.",
+        "curriculum.key-messages", r"key message sentence of 20 words \(at most 15\): split it, one idea a sentence: .*",
+        "A chain can be"),
+    "key-messages-programme-wording": Case(
+        TOPIC, "A chain can be **broken at any step**.\n",
+        "A chain can be **broken at any step**.\n\n:::::{programme-wording}\n:reason: Old words.\n\nI am bad.\n\n"
+        ":::{say-instead}\nI can change what I do.\n:::\n:::::\n",
+        "curriculum.key-messages", r"a programme-wording box cannot go in 'Key messages': group members see the key "
+        r"messages \(on the slides\); put the box in 'Background for facilitators'", ":::::{programme-wording}"),
     # -- terminology: a word the manual no longer uses, in each kind of place it is checked
     "terminology-in-page-text": Case(
         TOPIC, "starts a chain of thoughts and behaviour.", "starts a chain of thoughts and behaviour in offenders.",
@@ -691,6 +873,9 @@ CASES = {
     "terminology-in-say-instead": Case(
         TOPIC, "What I did was wrong, and I can change", "What I did was wrong, and offenders can change",
         "curriculum.terminology", r"'offenders' is a word the manual no longer uses: .*", "offenders can change"),
+    "terminology-in-cannot-read": Case(
+        EXERCISE, "A facilitator writes their words", "A facilitator writes the offenders' words",
+        "curriculum.terminology", r"'offenders' is a word the manual no longer uses: .*", "the offenders' words"),
     "terminology-in-handout-title": Case(
         EXERCISE, ":::{handout} My chain", ":::{handout} My chain as an ex-offender",
         "curriculum.terminology", r"'ex-offender' is a word the manual no longer uses: .*", ":::{handout}"),
@@ -728,6 +913,12 @@ CASES = {
     "ref-broken": Case(
         TOPIC, "- {ref}`modules-index`", "- {ref}`mod-nowhere`",
         "ref.ref", r"undefined label: 'mod-nowhere'", "{ref}`mod-nowhere`"),
+    # -- whole sessions
+    "exercise-too-long-for-a-session": Case(
+        EXERCISE, "time: 30", "time: 75",
+        "curriculum.session", r"exercise of 75 minutes does not fit in a group session, which has 60 minutes "
+        r"for activities \(the \[session\] parts in _ext/page-kinds.toml\): split it into two exercises, "
+        r"or shorten it", "time:"),
     "session-plan-off-a-topic-page": Case(
         EXERCISE, "## Time\n", "```{session-plan}\n```\n\n## Time\n",
         "curriculum.session-plan", r"the session-plan directive belongs on topic pages", "{session-plan}"),
@@ -768,6 +959,62 @@ def test_breaking_one_rule_fails_the_build_naming_file_line_and_rule(case: Case,
     assert_no_traceback(build)
     # Nothing changed: the next build reads the page again and fails with the same message.
     assert_fails_again(build, sphinx_build(src, tmp_path / "html", "html", *case.options, timeout=FIXTURE_TIMEOUT))
+
+
+def test_an_exercise_too_long_for_a_session_fails_the_next_build_too(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    text = edit(src, EXERCISE, "time: 30", "time: 75")
+    first = sphinx_build(src, tmp_path / "html")
+    again = sphinx_build(src, tmp_path / "html")
+    assert first.returncode != 0
+    assert_fails_with(again, src / EXERCISE, line_of(text, "time:"),
+                      r"exercise of 75 minutes does not fit in a group session.*", "curriculum.session")
+
+
+# -- the declared session: its parts must add up ------------------------------
+
+# Each case breaks the [session] table of a copy of page-kinds.toml: its edits (old, new), the message,
+# and a needle on the line the message must name (the first after "[session]").
+SESSION_CASES = {
+    "length-not-the-sum-of-the-parts": (
+        [("length = 105 ", "length = 120 ")],
+        r"the session's parts add up to 105 minutes, but its length is 120: change a part's minutes or the "
+        r"length so that they match", "length = 120"),
+    "too-long-without-a-break": (
+        # Ten minutes moved from the break to the recap: the same length, but 55 minutes before the break.
+        [('name = "Recap of last session"\nminutes = 5', 'name = "Recap of last session"\nminutes = 15'),
+         ("minutes = 15\nbreak = true", "minutes = 5\nbreak = true")],
+        r"the session runs 55 minutes without a break by the end of 'Activities' \(a break at least every 45 "
+        r"minutes\): move a break, or shorten a part", "minutes = 30"),
+    "part-minutes-not-a-number": (
+        [('name = "Grounding"\nminutes = 5', 'name = "Grounding"\nminutes = "five"')],
+        r"session part 'Grounding' has minutes = 'five': it must be a whole number of minutes", 'minutes = "five"'),
+    "a-format-in-neither-list": (
+        [('group_formats = ["group", "pairs", "individual"]', 'group_formats = ["group", "pairs"]')],
+        r"exercise format 'individual' is in neither group_formats nor apart_formats: put it in one",
+        "group_formats ="),
+}
+
+
+@pytest.mark.parametrize("case", SESSION_CASES.values(), ids=SESSION_CASES.keys())
+def test_a_declared_session_that_cannot_add_up_fails_naming_page_kinds_toml_and_line(
+        case: tuple[list[tuple[str, str]], str, str], tmp_path: Path) -> None:
+    edits, message, needle = case
+    project = project_with_its_own_bibliography(tmp_path)
+    schema = project / "_ext" / "page-kinds.toml"
+    text = schema.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, f"page-kinds.toml has no {old!r}: the declared session changed"
+        text = text.replace(old, new, 1)
+    schema.write_text(text, encoding="utf-8")
+    start = text.index("\n[session]\n")
+    line = text.count("\n", 0, start) + 1 + line_of(text[start + 1:], needle)
+    own = ["-c", str(project), *SHARED_RENDERER]
+    first = sphinx_build(project / "docs", tmp_path / "html", "html", *own)
+    assert_fails_with(first, schema, line, message, "curriculum.session")
+    # Nothing changed since: the pages that show sessions are read again, and the build fails again.
+    again = sphinx_build(project / "docs", tmp_path / "html", "html", *own)
+    assert_fails_with(again, schema, line, message, "curriculum.session")
 
 
 WORDS_PAGE = """\
@@ -1064,7 +1311,7 @@ TRAINING_CASES = {
         r"\(\[training\] day_end\): move it to the next day or shorten it \[schedule\]", "day:"),
     "unit-without-its-label": Case(
         UNIT, "(unit-one-unit)=\n", "",
-        "curriculum.label", r"page label is None: a page in this folder starts with \(unit-one-unit\)=", "# One unit"),
+        "curriculum.label", r"the page has no label: put the line \(unit-one-unit\)= above its title", "# One unit"),
     "unit-break-not-minutes": Case(
         UNIT, "break: 15", "break: -5",
         "curriculum.front-matter", r"front matter field 'break' is -5: it must be a whole number of minutes, "

@@ -60,7 +60,7 @@ def test_the_index_holds_every_section_of_every_page_and_no_site_furniture(site:
     index = _index(site)
     pages = {page["url"]: page for page in index["pages"]}
     assert set(pages) == set(SOURCE_PAGES)
-    law = {section["anchor"]: section for section in pages["reference/law.html"]["sections"]}
+    law = {section["anchor"]: section for section in pages["reference/law-england-and-wales.html"]["sections"]}
     assert law["notification-requirements"]["heading"] == "Notification requirements"
     assert "Notification requirements" not in law[""]["text"], "a subsection's text is in its parent's"
     glossary = [s["anchor"] for s in pages["reference/glossary.html"]["sections"]]

@@ -81,6 +81,14 @@ ADDED = "and each group member can learn to stop sooner"
 ENTRY = "- **Triggers**: a key message adds that each group member can learn to stop sooner."
 
 
+def first_key_message(text: str) -> tuple[str, str]:
+    """A topic page's first key message: its line (a key point, {key-point}`SYMBOL` words), and its
+    words as they read, with no role or bold, so that a note can quote them."""
+    section = text.split("## Key messages\n", 1)[1]
+    line = next(line for line in section.splitlines() if line.startswith("{key-point}"))
+    return line, re.sub(r"^\{key-point\}`[^`]*`\s*", "", line).replace("**", "")
+
+
 def revise_one_sentence(repo: Path) -> str:
     """AUTHORING.md, "Revising a page": one sentence of a key message, a note quoting it, a change-log line.
 
@@ -88,11 +96,8 @@ def revise_one_sentence(repo: Path) -> str:
     triggers = repo / "docs" / "modules" / "triggers.md"
     text = triggers.read_text(encoding="utf-8")
     section = text.index("## Key messages\n")
-    # The first key message in plain words (no roles or emphasis), so the note can quote it as it reads.
-    line = next(line for line in text[section:].splitlines()
-                if line.startswith("- ") and not set("{*`[") & set(line))
-    sentence = line[2:]
-    revised = "- " + sentence.rstrip(".") + ", " + ADDED + "."
+    line, sentence = first_key_message(text)
+    revised = line.rstrip(".") + ", " + ADDED + "."
     text = text[:section] + text[section:].replace(line, revised, 1)
     note = f'```{{versionchanged}} 1.1.0\nWas: "{sentence}"\n```\n\n'
     text = text.replace("## Key messages\n\n", "## Key messages\n\n" + note, 1)
@@ -284,8 +289,7 @@ def test_the_tracked_changes_show_exactly_the_changed_words(tracked: BeautifulSo
     changed = [section["id"] for section in tracked.select("section.page")]
     assert changed == ["page-modules-triggers-html", "page-changelog-html"]
     triggers = tracked.find(id="page-modules-triggers-html")
-    sentence = git(two_releases, "show", "v1.0.0:docs/modules/triggers.md").split("## Key messages\n")[1]
-    sentence = next(line[2:] for line in sentence.splitlines() if line.startswith("- ") and not set("{*`[") & set(line))
+    sentence = first_key_message(git(two_releases, "show", "v1.0.0:docs/modules/triggers.md"))[1]
     sentence = sentence.replace("'", "’")  # as Sphinx's smart quotes print it
     assert [" ".join(ins.get_text().split()) for ins in triggers.select("ins")] == [
         f"Changed in version 1.1.0: Was: “{sentence}”", ", " + ADDED]

@@ -8,13 +8,15 @@ symbol-info-en.csv).  The build never reads that folder: it reads the
 project's own copy, symbols/ (page-kinds.toml, [pictures] folder).
 
 It finds every symbol named in docs/ and templates/ ({key-point}`NAME` at the
-start of a paragraph, and "NAME | words" lines of a {cards} block), refuses
+start of a paragraph, and "NAME | words" lines of a {cards} block) and the
+slides' picture beside each discussion prompt (_ext/page-kinds.toml,
+[slides] prompt_picture), refuses
 an unknown, rated or never-used one (naming file and line), and then writes
 into symbols/:
 
 * NAME.svg, copied as it is (the HTML manual shows it);
 * NAME.pdf, the same picture as a vector PDF, printed by Debian's Chromium
-  (the LaTeX manual includes it);
+  (the LaTeX manual includes it), for a new or changed picture only;
 * LICENSE.txt and symbol-info-en.csv, the set's licence and list of symbols.
 
 Symbols no page names any more are removed, so the copy holds the symbols in use.
@@ -26,6 +28,7 @@ import base64
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +62,13 @@ def named_symbols(project: Path) -> dict[str, list[str]]:
                 continue
             for name in ROLE.findall(line):
                 found.setdefault(name.strip(), []).append(f"{where}:{number}")
+    rules = project / "_ext" / "page-kinds.toml"
+    if rules.is_file():
+        text = rules.read_text(encoding="utf-8")
+        picture = tomllib.loads(text).get("slides", {}).get("prompt_picture")
+        if isinstance(picture, str) and picture.strip():
+            line = next((n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("prompt_picture")), 1)
+            found.setdefault(picture.strip(), []).append(f"_ext/page-kinds.toml:{line}")
     return found
 
 
@@ -109,11 +119,17 @@ def copy_symbols(mulberry: Path, project: Path) -> tuple[list[str], list[str]]:
         if old.stem not in named:
             old.unlink()
             removed.append(old.name)
-    copied = []
+    copied, changed = [], []
     for name in sorted(named):
-        shutil.copyfile(mulberry / "EN" / f"{name}.svg", folder / f"{name}.svg")
+        source, svg = mulberry / "EN" / f"{name}.svg", folder / f"{name}.svg"
+        # A PDF is printed again only for a new or changed picture: Chromium stamps each PDF
+        # with the time it was made, and a rerun must not change every file in symbols/.
+        if not (svg.is_file() and svg.with_suffix(".pdf").is_file() and svg.read_bytes() == source.read_bytes()):
+            shutil.copyfile(source, svg)
+            changed.append(svg)
         copied.append(name)
-    to_pdf([folder / f"{name}.svg" for name in copied])
+    if changed:
+        to_pdf(changed)
     return copied, removed
 
 

@@ -28,9 +28,9 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from manual_tools import EXERCISES, exercise_pages  # noqa: E402
+from manual_tools import EXERCISES, PROJECT, exercise_pages  # noqa: E402
 
-MODULE = "Internet Offending Module"
+MODULE = PROJECT
 
 # Chromium prints header and footer templates in their own tiny default font: size everything.
 FOOTER = (
@@ -98,8 +98,10 @@ def stylesheets(html_dir: Path, page: str) -> list[str]:
 def document(title: str, css: list[str], style: str, body: str) -> str:
     """A printable page: the site's stylesheets, the tool's own style, and *body*."""
     links = "\n".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in css)
+    # The site prints its pages on a named A4 page (manual.css); a tool's sheet has the size it prints at.
+    own_size = "body { page: auto !important; }\n"
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
-            f"{links}\n<style>{style}</style></head>\n<body>{body}</body></html>\n")
+            f"{links}\n<style>{own_size}{style}</style></head>\n<body>{body}</body></html>\n")
 
 
 def footer(title: str, lines: list[str], left_mm: float, size: float = 10) -> str:

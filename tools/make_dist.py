@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import check_release  # noqa: E402
-from manual_tools import build_status  # noqa: E402
+from manual_tools import PROJECT, build_status  # noqa: E402
 from releases import ROOT, git, release_tags  # noqa: E402
 
 NAME = "internet-offending-module"
@@ -39,6 +39,7 @@ NAME = "internet-offending-module"
 ARTEFACTS: list[tuple[str, str]] = [
     ("_build/latex/internet-offending-module.pdf", "internet-offending-module-{version}.pdf"),
     ("_build/offline/internet-offending-module-{version}-html.zip", "internet-offending-module-{version}-html.zip"),
+    ("_build/slides/internet-offending-module-{version}-slides.zip", "internet-offending-module-{version}-slides.zip"),
     ("_build/handouts/internet-offending-module-{version}-handouts.pdf",
      "internet-offending-module-{version}-handouts.pdf"),
     ("_build/workbook/internet-offending-module-{version}-workbook.pdf",
@@ -72,7 +73,7 @@ def release_record(root: Path, version: str, sums: list[tuple[str, str]]) -> str
     section = tag.section()
     who, when = section.approval()
     commit = git(root, "rev-parse", "HEAD").strip()
-    lines = [f"Internet Offending Module facilitator manual, version {version}",
+    lines = [f"{PROJECT} facilitator manual, version {version}",
              f"Release: {section.title} (CHANGELOG.md)",
              f"Approved by {who} on {when}",
              f"Tag: {tag.name}, made by {tag.tagger} on {tag.tagged}",

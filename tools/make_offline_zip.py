@@ -1,11 +1,13 @@
 """Zip the built HTML manual for use in the room, with no network.
 
-Usage: python tools/make_offline_zip.py HTML_DIR OUT_DIR
+Usage: python tools/make_offline_zip.py HTML_DIR OUT_DIR [--slides SLIDES_DIR]
 
 Writes OUT_DIR/internet-offending-module-<version>-html.zip (the version from
 the VERSION file, with "-dev" until CHANGELOG.md has a dated release for it, as
 `make dist` expects), holding HTML_DIR under one folder of the same name, so that
 unzipping anywhere gives one folder whose index.html opens from file://.
+With --slides, the slides for the room (`make slides`) go in its slides/
+folder, whose index.html lists the decks; the manual's pages do not change.
 Entries are in a fixed order; set SOURCE_DATE_EPOCH for fixed timestamps too.
 Stops with a message if HTML_DIR is not a finished build of the manual (no
 index.html, no search index, or no offline search texts) or was built from
@@ -31,6 +33,10 @@ LEFT_OUT = {".buildinfo", ".buildinfo.bak", ".doctrees"}
 #: A build without these is not one the manual can be used from offline.
 REQUIRED = ["index.html", "search.html", "_static/search-index.js", "_static/section-search.js",
             "_static/search-highlight.js", "_static/language_data.js"]
+#: Nor a build of the slides without these (tools/make_slides_zip.py).
+SLIDES_REQUIRED = ["index.html", "_static/revealjs/dist/reveal.js", "_static/slides.css"]
+#: Where the slides go in the manual's zip.
+SLIDES_FOLDER = "slides"
 
 
 def files_of(html_dir: Path) -> list[Path]:
@@ -42,40 +48,61 @@ def files_of(html_dir: Path) -> list[Path]:
     return found
 
 
-def make_zip(html_dir: Path, out_dir: Path, version: str) -> Path:
-    missing = [name for name in REQUIRED if not (html_dir / name).is_file()]
+def check_built(folder: Path, required: list[str], what: str, command: str) -> None:
+    """Stop with a message unless *folder* holds every file *required*."""
+    missing = [name for name in required if not (folder / name).is_file()]
     if missing:
-        raise SystemExit(f"{html_dir} is not a finished HTML build of the manual: no {', '.join(missing)} "
-                         "(run `make html`)")
-    name = NAME.format(version=version)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{name}.zip"
+        raise SystemExit(f"{folder} is not a finished build of {what}: no {', '.join(missing)} (run `{command}`)")
+
+
+def write_zip(target: Path, folders: list[tuple[Path, str]]) -> Path:
+    """Zip each (folder, name in the zip) into *target*, in a fixed order, written whole or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.part")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in files_of(html_dir):
-            stamp = int(epoch) if epoch else int(path.stat().st_mtime)
-            # Zip times start in 1980.
-            date_time = time.gmtime(max(stamp, 315532800))[:6]
-            entry = zipfile.ZipInfo(f"{name}/{path.relative_to(html_dir).as_posix()}", date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, path.read_bytes())
+        for folder, prefix in folders:
+            for path in files_of(folder):
+                stamp = int(epoch) if epoch else int(path.stat().st_mtime)
+                # Zip times start in 1980.
+                date_time = time.gmtime(max(stamp, 315532800))[:6]
+                entry = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, path.read_bytes())
     os.replace(partial, target)
     return target
 
 
+def make_zip(html_dir: Path, out_dir: Path, version: str, slides: Path | None = None) -> Path:
+    """The offline zip of the manual built in *html_dir*, with the slides built in *slides* if given."""
+    check_built(html_dir, REQUIRED, "the HTML manual", "make html")
+    name = NAME.format(version=version)
+    folders = [(html_dir, name)]
+    if slides is not None:
+        check_built(slides, SLIDES_REQUIRED, "the slides", "make slides")
+        folders.append((slides, f"{name}/{SLIDES_FOLDER}"))
+    return write_zip(out_dir / f"{name}.zip", folders)
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
+    slides = None
+    if len(argv) == 5 and argv[3] == "--slides":
+        slides = Path(argv[4])
+    elif len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     html_dir = Path(argv[1])
     checked_version(html_dir)
-    target = make_zip(html_dir, Path(argv[2]), release_info()[0])
+    if slides is not None:
+        checked_version(slides)
+    target = make_zip(html_dir, Path(argv[2]), release_info()[0], slides)
     with zipfile.ZipFile(target) as archive:
         count = len(archive.namelist())
     print(f"The offline manual ({count} files, {target.stat().st_size // 1024} kB) is at {target}")
     print("Unzip it anywhere and open index.html in its folder; it needs no network.")
+    if slides is not None:
+        print(f"The slides for the room are in its {SLIDES_FOLDER}/ folder: open {SLIDES_FOLDER}/index.html.")
     return 0
 
 

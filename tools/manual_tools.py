@@ -21,6 +21,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+def config_value(name: str, root: Path = ROOT):
+    """A literal value of conf.py (``project = "..."``), read without running the configuration."""
+    import ast
+
+    for node in ast.parse((root / "conf.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise SystemExit(f"conf.py sets no {name}")
+
+
+#: The manual's name, as the configuration gives it (conf.py ``project``).
+PROJECT = config_value("project")
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI and developers run as root
@@ -30,6 +43,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# conf.py gives Mermaid's Chromium (puppeteer) these same flags.
 #: Wide enough for furo's three columns (sidebar, content, table of contents).
 VIEWPORT = {"width": 1280, "height": 900}
 
