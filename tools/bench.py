@@ -147,7 +147,7 @@ def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
                if f.is_dir() and f.name not in NOT_COPIED and (f / "index.md").is_file()]
     pages = {page: page.read_text(encoding="utf-8") for folder in folders
              for page in sorted(folder.glob("*.md")) if page.name != "index.md"}
-    labels = [found.group(1) for text in pages.values() if (found := LABEL.search(text))]
+    labels = [label for text in pages.values() for label in LABEL.findall(text)]  # a page's and its sections'
     mention = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
                          + r")(?![\w-])")
     for k in range(2, times + 1):
