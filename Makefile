@@ -88,8 +88,8 @@ clean-html:
 	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex $(BUILDDIR)/slides $(BUILDDIR)/slides-doctrees
 
 .PHONY: bench
-bench: setup ## Measure build speed, page weight and offline speed against the budget (_build/bench.json)
-	$(VENV)/bin/python tools/bench.py
+bench: setup ## How build time and size grow with the content (1, 2, 4 times; BENCHOPTS=--full: 1, 4, 10), against the budget (_build/bench.json)
+	$(VENV)/bin/python tools/bench.py $(BENCHOPTS)
 
 .PHONY: livehtml
 livehtml: setup ## Rebuild and reload the HTML in a browser while you edit

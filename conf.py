@@ -69,6 +69,8 @@ extensions = [
     "section_search",
     # Local: the facilitator training course (units, schedule, knowledge checks, role plays).
     "training",
+    # Local: the sidebar lists the manual's parts and the pages of the part being read.
+    "sidebar_tree",
 ]
 
 language = "en"

@@ -467,10 +467,17 @@ def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     _store(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
+def _shown_in(page: dict | None) -> set[str]:
+    """Labels of the topics whose session plans show *page*: an exercise's ``topic`` field."""
+    topics = page["metadata"].get("topic") if page and page["kind"] == "exercise" else None
+    return {t.lower() for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
+
+
 @guarded(default=list)
 def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Note what changed; generated views are made when pages are written, so nothing is re-read."""
+    """Note what changed, and the topics its exercises were shown in before; nothing more is re-read."""
     env.curriculum_changed = set(added) | set(changed) | set(removed)
+    env.curriculum_shown_before = set().union(*(_shown_in(_store(env).get(d)) for d in env.curriculum_changed))
     return []
 
 
@@ -478,15 +485,15 @@ def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 def on_get_updated(app: Sphinx, env) -> list[str]:
     """Write again the pages whose generated views show pages that changed.
 
-    An exercise appears in its topics' session plans and in the overview; a
-    topic's title, summary and aims appear in the overview.
+    An exercise appears in the session plans of its topics (those it names now
+    and those it named before) and in the overview; a topic's title, summary
+    and aims appear in the overview.
     """
     changed = getattr(env, "curriculum_changed", set())
     pages = _store(env)
     kinds = {pages[d]["kind"] if d in pages else "removed" for d in changed}
-    rewrite = set()
-    if kinds & {"exercise", "removed"}:
-        rewrite |= {d for d, page in pages.items() if page["kind"] == "topic"}
+    shown = getattr(env, "curriculum_shown_before", set()).union(*(_shown_in(pages.get(d)) for d in changed))
+    rewrite = {d for d, page in pages.items() if page["kind"] == "topic" and page["label"] in shown}
     if kinds & {"exercise", "topic", "removed"}:
         rewrite |= {d for d in pages if d.endswith("modules/index")}
     return sorted(rewrite - changed)

@@ -368,6 +368,45 @@ def test_a_rebuild_after_an_exercise_changes_updates_its_topic_session_plan(tmp_
     assert "updating environment: 0 added, 1 changed, 0 removed" in again.output
 
 
+def _with_other_topic(tmp_path: Path) -> Path:
+    """The fixture with a second topic, which has no exercise of its own."""
+    src = write_fixture(tmp_path)
+    edit(src, "modules/other-topic.md", None, FIXTURE[TOPIC].replace("one-topic", "other-topic")
+         .replace("# One topic", "# Other topic"))
+    edit(src, "modules/index.md", "one-topic\n", "one-topic\nother-topic\n")
+    return src
+
+
+def _written(outdir: Path) -> dict[str, int]:
+    return {str(p.relative_to(outdir)): p.stat().st_mtime_ns for p in outdir.rglob("*.html")}
+
+
+def test_an_exercise_edit_writes_again_only_its_topics_and_the_overview(tmp_path: Path) -> None:
+    src = _with_other_topic(tmp_path)
+    assert sphinx_build(src, tmp_path / "html").ok
+    before = _written(tmp_path / "html")
+    edit(src, EXERCISE, "1. Draw the chain on the flip chart.", "1. Draw the chain on the flip chart together.")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    changed = {page for page, stamp in _written(tmp_path / "html").items() if before.get(page) != stamp}
+    assert changed >= {"exercises/one-exercise.html", "modules/one-topic.html", "modules/index.html"}
+    assert "modules/other-topic.html" not in changed, "a topic that does not show the exercise was written again"
+
+
+def test_an_exercise_moved_to_another_topic_leaves_the_old_topics_session_plan(tmp_path: Path) -> None:
+    """The topic an exercise named before is written again too, without it."""
+    src = _with_other_topic(tmp_path)
+    assert sphinx_build(src, tmp_path / "html").ok
+    edit(src, EXERCISE, "topic: [mod-one-topic]", "topic: [mod-other-topic]")
+    edit(src, EXERCISE, "for {ref}`mod-one-topic`", "for {ref}`mod-other-topic`")
+    again = sphinx_build(src, tmp_path / "html")
+    assert again.ok, again.output[-2000:]
+    old = (tmp_path / "html" / "modules" / "one-topic.html").read_text(encoding="utf-8")
+    new = (tmp_path / "html" / "modules" / "other-topic.html").read_text(encoding="utf-8")
+    assert "This topic has no group exercise of its own." in old
+    assert 'id="session-plan-mod-other-topic"' in new
+
+
 def module_sessions(page: Path) -> list[list[str]]:
     """The rows of the module's sessions, each as its cells' text.
 
