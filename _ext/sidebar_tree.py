@@ -35,6 +35,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from guard import guarded
+
 logger = logging.getLogger(__name__)
 
 BEFORE_FURO, AFTER_FURO = 400, 600
@@ -59,11 +61,16 @@ def _part_of(app: Sphinx, pagename: str) -> str | None:
     return None
 
 
+#: The builders whose pages carry furo's sidebar.
+FURO_BUILDERS = {"html", "dirhtml"}
+
+
+@guarded
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Before furo: a tree collapsed to the page's part, the part's shared one where there is one."""
     toctree = context.get("toctree")
-    if toctree is None:
-        return
+    if toctree is None or app.builder.name not in FURO_BUILDERS:
+        return  # another theme's pages (the slides) have no furo sidebar
     given: list[str] = []
 
     def collapsed_toctree(**kwargs) -> str:
@@ -85,6 +92,7 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     context["sidebar_tree_first"] = (key, part, given)
 
 
+@guarded
 def on_html_page_context_after_furo(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """After furo: keep the first page's sidebar for its part; mark the page being read in a shared one."""
     if "sidebar_tree_first" in context:
@@ -112,6 +120,7 @@ def forget(app: Sphinx, env) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("guard")
     app.connect("html-page-context", on_html_page_context, priority=BEFORE_FURO)
     app.connect("html-page-context", on_html_page_context_after_furo, priority=AFTER_FURO)
     app.connect("env-updated", forget)
