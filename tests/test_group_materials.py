@@ -254,7 +254,7 @@ def test_the_workbooks_contents_list_its_parts_in_session_order_with_their_pages
     pages = _pdf_pages(workbook_pdf)
     contents = pages[1]
     assert contents.startswith("What is in my workbook")
-    wanted = ["How to use your workbook", *_session_order(), "Words we use", "The pictures in this workbook"]
+    wanted = ["How to use my workbook", *_session_order(), "Words we use", "The pictures in this workbook"]
     listed = re.findall(r"(.+?) page (\d+)", contents.removeprefix("What is in my workbook").split(" My workbook page")[0])
     assert [title.strip() for title, _ in listed] == wanted
     starts = [int(number) for _, number in listed]
