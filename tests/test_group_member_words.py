@@ -62,10 +62,10 @@ def offender_manager_unexplained(text: str) -> str | None:
 
 @pytest.fixture(scope="session")
 def handouts(main_texts: dict[str, MainText]) -> list[tuple[str, str]]:
-    """Every handout's words, its pictures' and diagrams' included, with the page it is on:
-    one on each exercise page, and the workbook's own pages, so the tests have something to check."""
+    """Every handout's and cut-out card set's words, its pictures' and diagrams' included, with the
+    page it is on: one on each exercise page, and the workbook's own pages, so the tests have something to check."""
     found = [(path, every_word_of(handout)) for path, content in sorted(main_texts.items())
-             for handout in content.article.select("section.handout")]
+             for handout in content.article.select("section.handout, .card-set")]
     assert len(found) >= 14, f"only {len(found)} handouts were built"
     return found
 

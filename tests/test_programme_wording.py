@@ -100,8 +100,13 @@ def test_the_check_outside_boxes_would_see_a_line_that_was_there(pages_by_label:
 # -- in the handouts ------------------------------------------------------------------
 
 
-def test_no_handout_holds_programme_wording_or_a_retired_phrase(main_texts: dict[str, MainText]) -> None:
-    handouts = [(path, handout) for path, content in main_texts.items() for handout in content.article.select(".handout")]
+#: What group members hold: the handouts and the cut-out cards.
+GROUP_MEMBERS_SHEETS = ".handout, .card-set"
+
+
+def test_no_handout_or_card_holds_programme_wording_or_a_retired_phrase(main_texts: dict[str, MainText]) -> None:
+    handouts = [(path, handout) for path, content in main_texts.items()
+                for handout in content.article.select(GROUP_MEMBERS_SHEETS)]
     assert len(handouts) >= 12
     found = []
     for path, handout in handouts:
@@ -113,11 +118,12 @@ def test_no_handout_holds_programme_wording_or_a_retired_phrase(main_texts: dict
 
 @pytest.mark.parametrize("entry", [e for e in DECLARED if "revised" in e], ids=[i for i, e in zip(IDS, DECLARED)
                                                                                  if "revised" in e])
-def test_the_revised_wording_is_in_the_handouts_named(entry: dict, pages_by_label: dict) -> None:
+def test_the_revised_wording_is_on_the_handouts_or_cards_named(entry: dict, pages_by_label: dict) -> None:
     missing = []
     for label in entry["handouts"]:
         path, content = pages_by_label[label]
-        [handout] = content.article.select(".handout")
-        text = text_of(handout)
+        sheets = content.article.select(GROUP_MEMBERS_SHEETS)
+        assert sheets, f"{label} has no handout or cards"
+        text = " ".join(text_of(sheet) for sheet in sheets)
         missing += [f"{label}: {line!r}" for line in entry["revised"] if line not in text]
     assert missing == [], "revised wording missing from a handout:\n" + "\n".join(missing)
