@@ -120,8 +120,9 @@ requirements: ## Re-pin requirements.txt from requirements.in (needs the network
 
 # In the room: the manual offline, the handouts on paper, and screenshots to check both by eye.
 .PHONY: offline handouts screenshots training
-offline: html slides ## Zip the HTML manual, with the slides, for use without a network, into _build/offline
-	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline --slides $(BUILDDIR)/slides/html
+offline: html slides handouts ## Zip the HTML manual, with the slides and the handouts PDF, for use without a network, into _build/offline
+	$(VENV)/bin/python tools/make_offline_zip.py $(BUILDDIR)/html $(BUILDDIR)/offline --slides $(BUILDDIR)/slides/html \
+	  --handouts $(BUILDDIR)/handouts
 
 # The slides for the room: one reveal.js deck a topic (a session), from the topic pages, by the
 # `slides` builder (_ext/slides.py, loaded with -t slides only), with doctrees of its own, so

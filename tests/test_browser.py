@@ -503,3 +503,27 @@ def test_the_handouts_hold_no_programme_wording_revised_for_safety(handouts_pdf:
     assert retired_in(text) == []
     revised = [line for entry in DECLARED for line in entry.get("revised", [])]
     assert [line for line in revised if line not in text] == []
+
+
+def test_the_offline_zip_can_hold_the_handouts_pdf_beside_the_manual(
+        html_build: Build, handouts_pdf: Path, tmp_path: Path) -> None:
+    """`make offline` puts the handouts PDF in the zip, to print in the room from the laptop."""
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_offline_zip.py"), str(html_build.outdir),
+                           str(tmp_path), "--handouts", str(handouts_pdf.parent)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [made] = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(made) as archive:
+        names = archive.namelist()
+        folder = made.stem
+        assert f"{folder}/index.html" in names
+        assert archive.read(f"{folder}/{handouts_pdf.name}") == handouts_pdf.read_bytes()
+
+
+def test_the_offline_zip_refuses_a_handouts_folder_without_this_versions_pdf(
+        html_build: Build, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "make_offline_zip.py"), str(html_build.outdir),
+                           str(tmp_path / "out"), "--handouts", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "run `make handouts`" in done.stderr, done.stderr
+    assert not list((tmp_path / "out").glob("*.zip"))
