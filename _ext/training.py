@@ -38,7 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, new_document
 
-from curriculum import SCHEMA_FILE, load_schema
+from curriculum import SCHEMA_FILE, _reading_order, load_schema
 from guard import guarded
 
 logger = logging.getLogger(__name__)
@@ -398,21 +398,6 @@ def on_get_updated(app: Sphinx, env) -> list[str]:
 
 
 # -- the course --------------------------------------------------------------
-
-
-def _reading_order(app: Sphinx) -> list[str]:
-    env, seen, order = app.env, set(), []
-
-    def walk(doc: str) -> None:
-        if doc in seen:
-            return
-        seen.add(doc)
-        order.append(doc)
-        for child in env.toctree_includes.get(doc, []):
-            walk(child)
-
-    walk(app.config.root_doc)
-    return order
 
 
 def _units(app: Sphinx) -> list[str]:

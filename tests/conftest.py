@@ -236,3 +236,19 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def print_pages_offline(browser, site: Path, pages: list[str], out: Path) -> dict[str, Path]:
+    """Each of *pages* of *site* printed by Chromium, with the network blocked, as its print
+    dialogue does (A4, the page's own @page margins): the PDF of each, by page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    pdfs = {}
+    for name in pages:
+        page.goto((site / name).as_uri())
+        pdf = out / (name.replace("/", "--") + ".pdf")
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        pdfs[name] = pdf
+    context.close()
+    return pdfs

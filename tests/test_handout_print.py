@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOCS
+from conftest import DOCS, print_pages_offline
 from test_browser import offline_zip, site  # noqa: F401
 from test_print import MM, SITE_FURNITURE, _words
 
@@ -32,18 +32,7 @@ MARGIN_MM = 15
 @pytest.fixture(scope="module")
 def printed_handouts(browser, site: Path, tmp_path_factory) -> dict[str, Path]:  # noqa: F811
     """Each page with a handout printed by Chromium, offline, as its print dialogue does."""
-    out = tmp_path_factory.mktemp("handouts-printed")
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    pdfs = {}
-    for name in HANDOUT_PAGES:
-        page.goto((site / name).as_uri())
-        pdf = out / (name.replace("/", "--") + ".pdf")
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        pdfs[name] = pdf
-    context.close()
-    return pdfs
+    return print_pages_offline(browser, site, HANDOUT_PAGES, tmp_path_factory.mktemp("handouts-printed"))
 
 
 def test_there_are_handouts_to_print() -> None:

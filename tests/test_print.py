@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from test_browser import Visit, offline_zip, site, tab  # noqa: F401
-from conftest import DOCS
+from conftest import DOCS, print_pages_offline
 
 MM = 72 / 25.4  # PDF points in a millimetre
 PRINTED = sorted(
@@ -27,18 +27,7 @@ SITE_FURNITURE = ["Skip to content", "On this page", "Back to top", "Hide search
 @pytest.fixture(scope="module")
 def printed(browser, site: Path, tmp_path_factory) -> dict[str, Path]:
     """Each page printed by Chromium as the print dialog does (A4, the page's own @page margins)."""
-    out = tmp_path_factory.mktemp("printed")
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    pdfs = {}
-    for name in PRINTED:
-        page.goto((site / name).as_uri())
-        pdf = out / (name.replace("/", "--") + ".pdf")
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        pdfs[name] = pdf
-    context.close()
-    return pdfs
+    return print_pages_offline(browser, site, PRINTED, tmp_path_factory.mktemp("printed"))
 
 
 def _words(pdf: Path) -> list[list[dict]]:
