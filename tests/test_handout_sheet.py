@@ -34,7 +34,8 @@ def _text(node) -> str:
 
 
 def _destination(html: str) -> tuple[str | None, list[str], bool]:
-    """The handout's destination value, the sentences of its block, and whether it is the handout's last part."""
+    """The handout's destination value, the sentences of its block, and whether it is the handout's last part
+    (before the small print)."""
     handout = BeautifulSoup(html, "html.parser").select_one("section.handout")
     assert handout is not None, "no handout on the page"
     blocks = handout.select(".handout-destination")
@@ -43,7 +44,9 @@ def _destination(html: str) -> tuple[str | None, list[str], bool]:
     block = blocks[0]
     value = next((c.removeprefix("handout-destination-") for c in block["class"]
                   if c.startswith("handout-destination-")), None)
-    after = [el for el in block.find_next_siblings() if "handout-footer" not in el.get("class", [])]
+    # Only the small print may follow it: the pictures' credit and the version footer.
+    small_print = {"handout-footer", "symbol-credit"}
+    after = [el for el in block.find_next_siblings() if not small_print & set(el.get("class", []))]
     return value, [_text(p) for p in block.find_all("p")], not after
 
 
@@ -145,7 +148,11 @@ def test_the_pdf_ends_each_handout_with_where_the_sheet_goes(pdf_build: tuple[Bu
     text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
                                               capture_output=True, text=True, check=True).stdout)
     counts = {}
-    for html in _exercise_pages(html_pages).values():
+    # Every page with a handout: the exercises and the workbook's own sheets.
+    with_handouts = [html for html in html_pages.values()
+                     if BeautifulSoup(html, "html.parser").select_one("section.handout") is not None]
+    assert len(with_handouts) > len(_exercise_pages(html_pages))
+    for html in with_handouts:
         value = _destination(html)[0]
         counts[value] = counts.get(value, 0) + 1
     for value, count in counts.items():
