@@ -403,7 +403,7 @@ def test_an_exercise_moved_to_another_topic_leaves_the_old_topics_session_plan(t
     assert again.ok, again.output[-2000:]
     old = (tmp_path / "html" / "modules" / "one-topic.html").read_text(encoding="utf-8")
     new = (tmp_path / "html" / "modules" / "other-topic.html").read_text(encoding="utf-8")
-    assert "This topic has no group exercise of its own." in old
+    assert "This topic has no group session of its own." in old
     assert 'id="session-plan-mod-other-topic"' in new
 
 
