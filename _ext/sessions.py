@@ -475,7 +475,7 @@ def session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
     if sessions:
         box += _lead("If the session runs short:", found.if_short)
         box += _lead("If it runs long:", found.if_long)
-    box += version_note("versionchanged", app.config.version, SESSION_PLAN_CHANGED)
+    box += version_note("versionchanged", INTRODUCED, SESSION_PLAN_CHANGED)
     return box
 
 
@@ -572,6 +572,11 @@ def _value_line(tree: yaml.Node | None, field: str) -> int:
     return 1
 
 
+#: The version the whole sessions and the cannot-read boxes came in.  Their notes name it, as an
+#: author's ``{versionchanged} 1.0.0`` does: a later release must not change them on every page.
+INTRODUCED = "1.0.0"
+
+
 def version_note(kind: str, version: str, text: str) -> addnodes.versionmodified:
     """A ``{versionadded}`` or ``{versionchanged}`` note with *text*, as Sphinx's directive writes it."""
     label = nodes.inline("", f"{versionlabels[kind] % version}: ", classes=["versionmodified", versionlabel_classes[kind]])
@@ -652,7 +657,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     if kind == "exercise":
         path = Path(env.doc2path(env.docname))
         meta, tree = _front_matter(path)
-        _add_cannot_read(doctree, found, path, meta, tree, app.config.version)
+        _add_cannot_read(doctree, found, path, meta, tree, INTRODUCED)
         if meta.get("format") in found.group_formats and _minutes(meta.get("time")) \
                 and meta["time"] > found.activity_minutes:
             env.note_reread()  # too long for a session: read again, and fail again, until it is fixed
@@ -725,4 +730,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

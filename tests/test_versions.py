@@ -323,7 +323,9 @@ def test_the_tracked_changes_link_the_page_in_both_versions(tracked: BeautifulSo
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+    # -raw: in the order it was written, each paragraph whole; -layout would interleave a changed
+    # paragraph with the change-log box printed beside it.
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
 
 
