@@ -723,6 +723,35 @@ def _in_toctree_order(app: Sphinx, docnames: list[str]) -> list[str]:
     return sorted(docnames, key=lambda d: order.get(d, len(order)))
 
 
+def make_table(widths: list[int], classes: list[str], ids: list[str], title: str,
+           head: list[str], rows: list[list]) -> nodes.table:
+    """A docutils table with a title and a header row: cells are text or a paragraph of nodes
+    (the session plans, the module's sessions and the course schedule)."""
+    table = nodes.table(classes=classes + ["colwidths-given"], ids=ids)
+    table += nodes.title(text=title)
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+
+    def row(cells: list) -> nodes.row:
+        line = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(text=str(cell))
+            line += entry
+        return line
+
+    thead = nodes.thead()
+    thead += row(head)
+    group += thead
+    body = nodes.tbody()
+    for cells in rows:
+        body += row(cells)
+    group += body
+    return table
+
+
 def _reading_order(app: Sphinx) -> list[str]:
     env = app.env
     seen, order = set(), []

@@ -355,34 +355,6 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _table(widths: list[int], classes: list[str], ids: list[str], title: str,
-           head: list[str], rows: list[list]) -> nodes.table:
-    """A docutils table: cells are text or a paragraph of nodes."""
-    table = nodes.table(classes=classes + ["colwidths-given"], ids=ids)
-    table += nodes.title(text=title)
-    group = nodes.tgroup(cols=len(widths))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-
-    def row(cells: list) -> nodes.row:
-        line = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(text=str(cell))
-            line += entry
-        return line
-
-    thead = nodes.thead()
-    thead += row(head)
-    group += thead
-    body = nodes.tbody()
-    for cells in rows:
-        body += row(cells)
-    group += body
-    return table
-
-
 def _exercise_minutes(page: dict) -> int:
     minutes = page["metadata"].get("time")
     return minutes if _minutes(minutes) else 0
@@ -470,7 +442,7 @@ def session_plan(app: Sphinx, docname: str, topic: str) -> nodes.Node:
         title = "Session plan" if len(sessions) == 1 else f"Session plan: session {number} of {len(sessions)}"
         rows = [_row_cells(app, docname, found, row) for row in running_order(found, session)]
         rows.append([_clock(length), nodes.paragraph("", "", nodes.strong(text="Total")), "", length])
-        box += _table([9, 25, 53, 13], ["session-plan"], [f"session-plan-{label}-{number}"],
+        box += curriculum.make_table([9, 25, 53, 13], ["session-plan"], [f"session-plan-{label}-{number}"],
                       f"{title} ({length} minutes)", ["Time", "Part", "What happens", "Minutes"], rows)
     if sessions:
         box += _lead("If the session runs short:", found.if_short)
@@ -530,7 +502,7 @@ def module_sessions(app: Sphinx, docname: str) -> nodes.Node:
     box += nodes.paragraph(text=f"The module has {_count(total, 'group session')} of {found.length} minutes, "
                                 f"and {_count(meetings, 'one-to-one meeting')}, in this order. "
                                 "Each topic page gives the timed running order of its sessions.")
-    box += _table([20, 40, 40], ["module-sessions-table"], ["module-sessions-table"],
+    box += curriculum.make_table([20, 40, 40], ["module-sessions-table"], ["module-sessions-table"],
                   "Group sessions and one-to-one meetings, in order",
                   ["When", "Topic", "Activities"], rows)
     if without:

@@ -38,7 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, new_document
 
-from curriculum import SCHEMA_FILE, _reading_order, load_schema
+from curriculum import SCHEMA_FILE, _reading_order, load_schema, make_table
 from guard import guarded
 
 logger = logging.getLogger(__name__)
@@ -526,38 +526,21 @@ def _schedule(app: Sphinx, docname: str, plan: list[dict]) -> list[nodes.Node]:
     for day in days:
         items = [item for item in plan if item["day"] == day]
         end = items[-1]["end"] + items[-1]["break"]
-        table = nodes.table(classes=["training-schedule", "colwidths-given"], ids=[f"schedule-day-{day}"])
-        table += nodes.title(text=f"Day {day}: {_clock(items[0]['start'])} to {_clock(end)}")
-        group = nodes.tgroup(cols=4)
-        table += group
-        for width in (24, 46, 15, 15):
-            group += nodes.colspec(colwidth=width)
-
-        def row(*cells) -> nodes.row:
-            r = nodes.row()
-            for cell in cells:
-                entry = nodes.entry()
-                entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(text=str(cell))
-                r += entry
-            return r
-
-        head = nodes.thead()
-        head += row("Time", "Unit", "Teaching (minutes)", "Activities (minutes)")
-        group += head
-        body = nodes.tbody()
+        rows = []
         for item in items:
             para = nodes.paragraph()
             para += nodes.Text(f"Unit {item['number']}: ")
             para += _link(app, docname, item["docname"], item["title"])
-            body += row(f"{_clock(item['start'])} to {_clock(item['end'])}", para, item["teaching"],
-                        item["activity"])
+            rows.append([f"{_clock(item['start'])} to {_clock(item['end'])}", para, item["teaching"],
+                         item["activity"]])
             if item["break"]:
-                body += row(f"{_clock(item['end'])} to {_clock(item['end'] + item['break'])}",
-                            f"Break ({_minutes_text(item['break'])})", "", "")
+                rows.append([f"{_clock(item['end'])} to {_clock(item['end'] + item['break'])}",
+                             f"Break ({_minutes_text(item['break'])})", "", ""])
         total = nodes.paragraph("", "", nodes.strong(text="Total"))
-        body += row(total, "", sum(i["teaching"] for i in items), sum(i["activity"] for i in items))
-        group += body
-        out.append(table)
+        rows.append([total, "", sum(i["teaching"] for i in items), sum(i["activity"] for i in items)])
+        out.append(make_table([24, 46, 15, 15], ["training-schedule"], [f"schedule-day-{day}"],
+                              f"Day {day}: {_clock(items[0]['start'])} to {_clock(end)}",
+                              ["Time", "Unit", "Teaching (minutes)", "Activities (minutes)"], rows))
     taught = sum(i["teaching"] + i["activity"] for i in plan)
     rest = sum(i["break"] for i in plan)
     summary = (f"{len(plan)} unit{'s' if len(plan) != 1 else ''} over {len(days)} "
