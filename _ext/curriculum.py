@@ -473,30 +473,68 @@ def _shown_in(page: dict | None) -> set[str]:
     return {t.lower() for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
 
 
+def _view(page: dict | None) -> tuple | None:
+    """What the generated views show of a page: its kind, label, title, front matter and aims.
+
+    The session plans, the topic overview and the module's sessions are drawn from these alone,
+    so an edit that leaves them as they were (a sentence of an exercise's steps) rewrites no other page.
+    """
+    if page is None:
+        return None
+    return (page["kind"], page["label"], page["title"], page["problem"] is None,
+            repr(sorted(page["metadata"].items())), tuple(page["aims"]))
+
+
+def _shown_order(app: Sphinx) -> list[str]:
+    """The topics and exercises in the toctree's order: the order of the session plans and the overview."""
+    pages = _store(app.env)
+    return [d for d in _reading_order(app) if pages.get(d, {}).get("kind") in ("topic", "exercise")]
+
+
 @guarded(default=list)
 def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Note what changed, and the topics its exercises were shown in before; nothing more is re-read."""
-    env.curriculum_changed = set(added) | set(changed) | set(removed)
-    env.curriculum_shown_before = set().union(*(_shown_in(_store(env).get(d)) for d in env.curriculum_changed))
+    """Note what the pages about to be read again showed, and in which order; nothing more is re-read."""
+    pages = _store(env)
+    env.curriculum_before = {d: (_view(pages.get(d)), _shown_in(pages.get(d)))
+                             for d in set(added) | set(changed) | set(removed)}
+    env.curriculum_order_before = _shown_order(app)
+    env.curriculum_views = None
+    app.curriculum_index = None
     return []
+
+
+def changed_views(app: Sphinx) -> tuple[set[str], bool]:
+    """The pages read in this build whose shown fields changed (new and removed pages too), and
+    whether the toctree's order of the topics and exercises moved: what the generated views depend on."""
+    env = app.env
+    if getattr(env, "curriculum_views", None) is None:
+        pages, before = _store(env), getattr(env, "curriculum_before", {})
+        views = {d for d, (view, _) in before.items() if _view(pages.get(d)) != view}
+        env.curriculum_views = (views, _shown_order(app) != getattr(env, "curriculum_order_before", None))
+    return env.curriculum_views
 
 
 @guarded(default=list)
 def on_get_updated(app: Sphinx, env) -> list[str]:
-    """Write again the pages whose generated views show pages that changed.
+    """Write again the pages whose generated views show pages whose shown fields changed.
 
     An exercise appears in the session plans of its topics (those it names now
     and those it named before) and in the overview; a topic's title, summary
-    and aims appear in the overview.
+    and aims appear in the overview.  When the toctree's order of topics and
+    exercises moves, every session plan and the overview are written again.
     """
-    changed = getattr(env, "curriculum_changed", set())
-    pages = _store(env)
-    kinds = {pages[d]["kind"] if d in pages else "removed" for d in changed}
-    shown = getattr(env, "curriculum_shown_before", set()).union(*(_shown_in(pages.get(d)) for d in changed))
-    rewrite = {d for d, page in pages.items() if page["kind"] == "topic" and page["label"] in shown}
+    views, moved = changed_views(app)
+    pages, before = _store(env), getattr(env, "curriculum_before", {})
+    topics = {d for d, page in pages.items() if page["kind"] == "topic"}
+    if moved:
+        rewrite = topics | {d for d in pages if d.endswith("modules/index")}
+        return sorted(rewrite - set(before))
+    kinds = {pages[d]["kind"] if d in pages else "removed" for d in views}
+    shown = set().union(*(before[d][1] | _shown_in(pages.get(d)) for d in views))
+    rewrite = {d for d in topics if pages[d]["label"] in shown}
     if kinds & {"exercise", "topic", "removed"}:
         rewrite |= {d for d in pages if d.endswith("modules/index")}
-    return sorted(rewrite - changed)
+    return sorted(rewrite - set(before))
 
 
 # -- the checks --------------------------------------------------------------
@@ -706,20 +744,38 @@ def _shown(page: dict) -> bool:
     return not page.get("problem") and bool(page.get("label"))
 
 
+def _index(app: Sphinx) -> dict:
+    """The reading order and each topic's exercises, worked out once for the pages a build writes.
+
+    The store does not change after reading: ``env-updated`` forgets the index of the last build.
+    Without it, each session plan and the module's sessions walked every page again.
+    """
+    index = getattr(app, "curriculum_index", None)
+    if index is None:
+        pages = _store(app.env)
+        order = {doc: i for i, doc in enumerate(_reading_order(app))}
+        exercises: dict[str, list[str]] = {}
+        for docname in sorted(pages, key=lambda d: (order.get(d, len(order)), d)):
+            page = pages[docname]
+            topics = page["metadata"].get("topic") if page["kind"] == "exercise" and _shown(page) else None
+            if isinstance(topics, list):
+                for label in dict.fromkeys(t.lower() for t in topics if isinstance(t, str)):
+                    exercises.setdefault(label, []).append(docname)
+        index = app.curriculum_index = {"order": order, "exercises": exercises}
+    return index
+
+
+def forget_index(app: Sphinx, env) -> None:
+    app.curriculum_index = None
+
+
 def _exercises_of(app: Sphinx, topic_doc: str) -> list[str]:
-    pages = _store(app.env)
-    label = pages[topic_doc]["label"]
-    found = []
-    for docname in sorted(pages):
-        page = pages[docname]
-        topics = page["metadata"].get("topic") if page["kind"] == "exercise" and _shown(page) else None
-        if isinstance(topics, list) and label in [t.lower() for t in topics if isinstance(t, str)]:
-            found.append(docname)
-    return _in_toctree_order(app, found)
+    """The exercises naming the topic in their ``topic`` field, in toctree order."""
+    return list(_index(app)["exercises"].get(_store(app.env)[topic_doc]["label"], []))
 
 
 def _in_toctree_order(app: Sphinx, docnames: list[str]) -> list[str]:
-    order = {doc: i for i, doc in enumerate(_reading_order(app))}
+    order = _index(app)["order"]
     return sorted(docnames, key=lambda d: order.get(d, len(order)))
 
 
@@ -847,7 +903,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", on_merge_info)
     app.connect("env-get-outdated", on_get_outdated)
     app.connect("env-get-updated", on_get_updated)
+    app.connect("env-updated", forget_index)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
     # env_version: bump when the data kept in the environment changes shape.
-    return {"version": "1.0", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 5, "parallel_read_safe": True, "parallel_write_safe": True}

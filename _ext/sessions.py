@@ -644,17 +644,13 @@ def on_merge_info(app: Sphinx, env, docnames, other) -> None:
     _overview_docs(env).update(d for d in docnames if d in theirs)
 
 
-def on_get_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    env.sessions_changed = set(added) | set(changed) | set(removed)
-    return []
-
-
 def on_get_updated(app: Sphinx, env) -> list[str]:
-    """Write again the pages that list the module's sessions when a topic or exercise changed."""
-    changed = getattr(env, "sessions_changed", set())
+    """Write again the pages that list the module's sessions when what they show of a topic or an
+    exercise changed (curriculum.changed_views), or the order of the topics and exercises moved."""
+    views, moved = curriculum.changed_views(app)
     schema = curriculum._schema(app)
-    if any(curriculum._kind_for(schema, d) in ("topic", "exercise") for d in changed):
-        return sorted(_overview_docs(env) - changed)
+    if moved or any(curriculum._kind_for(schema, d) in ("topic", "exercise") for d in views):
+        return sorted(_overview_docs(env))
     return []
 
 
@@ -698,7 +694,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", on_doctree_read, priority=400)
     app.connect("env-purge-doc", on_purge_doc)
     app.connect("env-merge-info", on_merge_info)
-    app.connect("env-get-outdated", on_get_outdated)
     app.connect("env-get-updated", on_get_updated)
     app.connect("env-check-consistency", on_check_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)

@@ -152,7 +152,7 @@ def test_a_figure_measured_at_the_first_size_only_is_shown_without_growth_or_bud
     assert row.split() == ["html_cold_empty_cache", "(s)", "20.0", "-", "-", "(first", "size", "only)"]
 
 
-def test_the_edited_exercise_names_a_topic_so_its_edit_rewrites_a_topic_page(tmp_path: Path) -> None:
+def test_the_edited_exercise_names_a_topic_so_session_plans_show_it(tmp_path: Path) -> None:
     edit = make_copy(tmp_path / "x1", 1, new_diagrams=False)["edit"]
     text = (tmp_path / "x1" / edit["exercise"]).read_text(encoding="utf-8")
     assert edit["exercise"].startswith("docs/exercises/") and re.search(r"^topic: \[mod-", text, re.M)

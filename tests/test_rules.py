@@ -381,16 +381,43 @@ def _written(outdir: Path) -> dict[str, int]:
     return {str(p.relative_to(outdir)): p.stat().st_mtime_ns for p in outdir.rglob("*.html")}
 
 
-def test_an_exercise_edit_writes_again_only_its_topics_and_the_overview(tmp_path: Path) -> None:
-    src = _with_other_topic(tmp_path)
+def _rewritten_after(tmp_path: Path, src: Path, *edits: tuple[str, str, str]) -> set[str]:
+    """The HTML pages written again by a rebuild after *edits* (name, old, new) of the built fixture."""
     assert sphinx_build(src, tmp_path / "html").ok
     before = _written(tmp_path / "html")
-    edit(src, EXERCISE, "1. Draw the chain on the flip chart.", "1. Draw the chain on the flip chart together.")
+    for name, old, new in edits:
+        edit(src, name, old, new)
     again = sphinx_build(src, tmp_path / "html")
     assert again.ok, again.output[-2000:]
-    changed = {page for page, stamp in _written(tmp_path / "html").items() if before.get(page) != stamp}
+    return {page for page, stamp in _written(tmp_path / "html").items() if before.get(page) != stamp}
+
+
+def test_an_exercise_time_edit_writes_again_only_its_topics_and_the_overview(tmp_path: Path) -> None:
+    src = _with_other_topic(tmp_path)
+    changed = _rewritten_after(tmp_path, src, (EXERCISE, "time: 30", "time: 25"))
     assert changed >= {"exercises/one-exercise.html", "modules/one-topic.html", "modules/index.html"}
     assert "modules/other-topic.html" not in changed, "a topic that does not show the exercise was written again"
+
+
+def test_an_exercise_steps_edit_writes_again_no_page_that_shows_the_exercise(tmp_path: Path) -> None:
+    """The session plans and the overview show an exercise's title and fields, not its steps."""
+    src = _with_other_topic(tmp_path)
+    changed = _rewritten_after(tmp_path, src, (EXERCISE, "1. Draw the chain on the flip chart.",
+                                               "1. Draw the chain on the flip chart together."))
+    assert "exercises/one-exercise.html" in changed
+    assert not changed & {"modules/one-topic.html", "modules/index.html", "reference/index.html"}, changed
+
+
+def test_a_new_toctree_order_of_the_exercises_rewrites_the_session_plan_in_that_order(tmp_path: Path) -> None:
+    src = write_fixture(tmp_path)
+    another_exercise(src, 15, "pairs")
+    changed = _rewritten_after(tmp_path, src, ("exercises/index.md", "another-exercise\none-exercise",
+                                               "one-exercise\nanother-exercise"))
+    assert {"modules/one-topic.html", "modules/index.html", "reference/index.html"} <= changed
+    [rows] = session_tables(tmp_path / "html" / "modules" / "one-topic.html")
+    assert list(exercise_minutes(rows)) == ["One exercise", "Another exercise"]
+    assert module_sessions(tmp_path / "html" / "reference" / "index.html") == [
+        ["Session 1", "One topic", "One exercise ; Another exercise"]]
 
 
 def test_an_exercise_moved_to_another_topic_leaves_the_old_topics_session_plan(tmp_path: Path) -> None:

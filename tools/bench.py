@@ -171,7 +171,7 @@ def make_copy(dest: Path, times: int, new_diagrams: bool = True) -> dict:
     for unit in (docs / "training").rglob("*.md"):
         _cover_copies(unit, mention, times)
     kinds = tomllib.loads((dest / "_ext" / "page-kinds.toml").read_text(encoding="utf-8"))["kind"]
-    # The first topic, and the first exercise that names a topic (its edit rewrites that topic's page too).
+    # The first topic, and the first exercise that names a topic: a page the session plans show.
     edit = {kind: min(str(p.relative_to(dest)) for p, text in pages.items() if p.parent.name == kinds[kind]["folder"]
                       and (kind == "topic" or re.search(r"^topic: \[\S", text, re.M)))
             for kind in ("topic", "exercise")}
