@@ -40,7 +40,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, SoupStrainer, Tag
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -58,6 +58,8 @@ BLOCKS = {"p", "li", "dt", "dd", "div", "section", "figure", "figcaption", "tabl
           "caption", "ul", "ol", "dl", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "br",
           "svg", "g", "text", "title", "desc", "aside", "details", "summary", "hr"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+#: The theme's main content, the only part of a page that is searched.
+MAIN = SoupStrainer(attrs={"role": "main"})
 WORD = re.compile(r"^[a-z0-9]+$")
 SPACES = re.compile(r"[ \t\r\f\v]+")
 LINES = re.compile(r" ?\n[\n ]*")
@@ -232,7 +234,8 @@ def _glossary(glossary: Tag, entries: list[dict], context: dict) -> None:
 
 def page_sections(html: str) -> tuple[str, list[dict]] | None:
     """The title and the sections of one built page's main content, in order (None if it has none)."""
-    soup = BeautifulSoup(html, "html.parser")
+    # Only the main content is made into a tree: the sidebar grows with the number of pages in a part.
+    soup = BeautifulSoup(html, "html.parser", parse_only=MAIN)
     main = soup.find(attrs={"role": "main"})
     if main is None:
         return None
