@@ -88,7 +88,7 @@ clean-html:
 	rm -rf $(BUILDDIR)/html $(BUILDDIR)/doctrees $(BUILDDIR)/latex $(BUILDDIR)/slides $(BUILDDIR)/slides-doctrees
 
 .PHONY: bench
-bench: setup ## How build time and size grow with the content (1, 2, 4 times; BENCHOPTS=--full: 1, 4, 10), against the budget (_build/bench.json)
+bench: setup ## How build time and size grow with the content (1, 2, 4 times; BENCHOPTS=--full: 1, 4, 10 and the PDF), against the budget (_build/bench.json)
 	$(VENV)/bin/python tools/bench.py $(BENCHOPTS)
 
 .PHONY: livehtml

@@ -24,7 +24,7 @@ warm cache (the empty cache measured at 1x: rendering costs the same for each
 diagram), so that it runs in about ten minutes on two busy cores.  ``--full``
 is the whole measure, for a quiet machine: 1, 4 and 10 times, every copied
 diagram new content rendered afresh, medians of three, versions with 1, 3 and 6
-tags.  ``--quick``: 1 and 2 times, once, one tag.
+tags, and the PDF.  ``--quick``: 1 and 2 times, once, one tag.
 
 Each time is wall-clock, with the CPU time of the build's own processes
 beside it; budgets are judged on CPU time, which other work on the machine
@@ -399,17 +399,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument("--full", action="store_true", help="1x, 4x and 10x with new diagrams at every size, "
-                       "medians of three; versions with 1, 3 and 6 tags (for a quiet machine; far slower)")
+                       "medians of three; the PDF; versions with 1, 3 and 6 tags (for a quiet machine; "
+                       "about a quarter of an hour)")
     sizes.add_argument("--quick", action="store_true", help="1x and 2x, once; versions with 1 tag (a smoke test)")
     parser.add_argument("--pdf", action="store_true",
-                        help="measure the PDF too, and the tracked-changes PDFs of make versions (slow)")
+                        help="measure the PDF too, and the tracked-changes PDFs of make versions (--full does)")
     parser.add_argument("--keep", action="store_true", help="keep the generated copies (their folder is printed)")
     args = parser.parse_args(argv)
     scales, runs, tag_counts, new_diagrams = MODES["full" if args.full else "quick" if args.quick else "default"]
     tmp = Path(tempfile.mkdtemp(prefix="manual-bench-"))
     started = time.perf_counter()
     try:
-        result = {"scales": scales, **measure(scales, runs, tag_counts, tmp, args.pdf, new_diagrams)}
+        result = {"scales": scales, **measure(scales, runs, tag_counts, tmp, args.pdf or args.full, new_diagrams)}
     except BenchError as error:
         print(f"make bench: a build failed, so no figure is reported:\n{error}", file=sys.stderr)
         return 2
